@@ -1,0 +1,125 @@
+// App: the use cases behind the HTTP API and the CLI, one call per command or query.
+//
+// Every write runs in one transaction together with its hash-chained event. Calls are
+// thread-safe: the HTTP server calls them from many threads at once. Expected failures come
+// back as Result errors (domain/result.h); src/http maps them to problem+json.
+//
+//   auto app = App::open({.db_url = "sqlite:var/ordo.db"});
+//   auto p = (*app)->authenticate_bearer(token);
+//   auto rec = (*app)->create(*p, *(*app)->registry().by_plural("incidents"), body);
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "domain/clock.h"
+#include "domain/registry.h"
+#include "domain/result.h"
+#include "store/store_stats.h"
+
+namespace ordo {
+
+class Store;
+struct VerifyReport;
+
+// Who is calling. Built by authenticate_*; the HTTP layer keeps it for one request.
+struct Principal {
+  std::int64_t user_id = 0;
+  std::string username;
+  std::vector<std::string> roles;
+  std::optional<std::int64_t> organisation;
+  bool via_session = false;   // cookie-authenticated: writes need the CSRF token
+  bool read_only = false;     // a read-only API token
+  std::string csrf_token;     // the session's CSRF token (empty for bearer tokens)
+  bool has_role(std::string_view r) const;
+};
+
+struct Session {
+  std::string token;       // the cookie value; stored only as a hash
+  std::string csrf_token;  // returned to the client, echoed in X-CSRF-Token
+  Instant expires_at = 0;
+  boost::json::object user;  // {id, username, display_name, roles, organisation}
+};
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+struct AppOptions {
+  std::string db_url;                     // "sqlite:PATH" or "postgresql://…"
+  const Clock* clock = nullptr;           // defaults to the system clock
+  std::int64_t session_idle_seconds = 8 * 3600;
+  std::int64_t session_absolute_seconds = 7 * 24 * 3600;
+  bool fast_password_hashing = false;     // tests only: argon2id with minimum cost
+};
+
+struct InitOptions {
+  std::string db_url;
+  std::string admin_user = "admin";
+  std::string admin_password;  // at least 12 characters
+  bool fast_password_hashing = false;
+  const Clock* clock = nullptr;
+};
+// Creates the schema and the first administrator. Refuses (kConflict) when the database
+// already has an administrator, so it never overwrites one.
+Result<void> init_database(const InitOptions& options);
+
+class App {
+ public:
+  // Opens an initialised database and migrates its schema additively; kInvalid when
+  // `ordo init` has not run on it.
+  static Result<std::unique_ptr<App>> open(const AppOptions& options);
+  virtual ~App();
+
+  const Registry& registry() const;
+  const Clock& clock() const;
+  StoreStats& store_stats();
+  Store& store();
+
+  // --- Records (generic over every declared type) ---
+  boost::json::object meta() const;  // GET /api/v1/meta
+  Result<boost::json::object> create(const Principal& p, const RecordType& t, const boost::json::object& body);
+  Result<boost::json::object> get(const Principal& p, const RecordType& t, std::int64_t id);
+  // expected_version from If-Match; when absent, the body's "version" member is used.
+  Result<boost::json::object> patch(const Principal& p, const RecordType& t, std::int64_t id,
+                                    std::optional<std::int64_t> expected_version,
+                                    const boost::json::object& body);
+  // body: {"to": "resolved", "version"?: N, <field>: <value>...}
+  Result<boost::json::object> transition(const Principal& p, const RecordType& t, std::int64_t id,
+                                         std::optional<std::int64_t> expected_version,
+                                         const boost::json::object& body);
+  // params: filters (field=value, field.op=value), sort, limit, cursor, q, count.
+  Result<boost::json::object> list(const Principal& p, const RecordType& t, const QueryParams& params);
+  Result<boost::json::object> history(const Principal& p, const RecordType& t, std::int64_t id);
+
+  // --- Authentication ---
+  Result<Session> login(std::string_view username, std::string_view password, std::string_view source);
+  Result<void> logout(std::string_view session_token);
+  Result<Principal> authenticate_session(std::string_view session_token);
+  Result<Principal> authenticate_bearer(std::string_view token);
+  // body {"name": "..."} -> {"id", "name", "token"} (the secret is shown only here)
+  Result<boost::json::object> create_token(const Principal& p, const boost::json::object& body);
+
+  // --- Operations ---
+  Result<void> health();  // the database answers
+  // Walks the event chain (ordo audit verify).
+  Result<VerifyReport> verify_audit_chain(const std::function<void(std::int64_t)>& progress = {});
+  // A principal for the system itself (CLI commands such as demo data): acts as admin.
+  Principal system_principal() const;
+  // Stops the writer after the queued commands and closes connections.
+  void close();
+
+ protected:
+  App() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ordo

@@ -1,0 +1,230 @@
+// ordo: the command line. `ordo serve`, `ordo init`, `ordo audit verify`, `ordo version`.
+// Settings: flags win over environment (ORDO_DB, ORDO_LISTEN) over the config file
+// (ordo.toml, or --config FILE).
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include <toml++/toml.hpp>
+
+#include "app/app.h"
+#include "app/demo.h"
+#include "http/server.h"
+#include "store/event_log.h"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+struct Settings {
+  std::string db;
+  std::string listen = "127.0.0.1:8080";
+  std::string config;  // path of the TOML file, when one was read
+  std::size_t worker_threads = 64;
+  std::size_t io_threads = 2;
+  std::size_t body_limit = 1 << 20;
+  std::string static_dir;
+};
+
+// Reads the TOML config file into the settings the flags and environment left unset.
+bool apply_config_file(Settings& s, const std::string& path, bool required, bool db_set, bool listen_set) {
+  if (path.empty() || !std::filesystem::exists(path)) {
+    if (required) {
+      std::cerr << "ordo: config file not found: " << path << "\n";
+      return false;
+    }
+    return true;
+  }
+  try {
+    toml::table t = toml::parse_file(path);
+    if (!db_set)
+      if (auto v = t["db"].value<std::string>()) s.db = *v;
+    if (!listen_set)
+      if (auto v = t["listen"].value<std::string>()) s.listen = *v;
+    if (auto v = t["server"]["worker_threads"].value<int64_t>()) s.worker_threads = static_cast<std::size_t>(*v);
+    if (auto v = t["server"]["io_threads"].value<int64_t>()) s.io_threads = static_cast<std::size_t>(*v);
+    if (auto v = t["server"]["body_limit"].value<int64_t>()) s.body_limit = static_cast<std::size_t>(*v);
+    if (auto v = t["server"]["static_dir"].value<std::string>()) s.static_dir = *v;
+    s.config = path;
+  } catch (const toml::parse_error& e) {
+    std::cerr << "ordo: " << path << ":" << e.source().begin.line << ": " << e.description() << "\n";
+    return false;
+  }
+  return true;
+}
+
+bool split_listen(const std::string& listen, std::string& host, std::uint16_t& port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return false;
+  host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  try {
+    int p = std::stoi(listen.substr(colon + 1));
+    if (p < 0 || p > 65535) return false;
+    port = static_cast<std::uint16_t>(p);
+  } catch (...) {
+    return false;
+  }
+  return !host.empty();
+}
+
+std::string read_secret_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return {};
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+int fail(const ordo::Error& e) {
+  std::cerr << "ordo: " << e.message << "\n";
+  for (const auto& f : e.fields) std::cerr << "  " << f.field << ": " << f.message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Ordo — ISO/IEC 20000 service management"};
+  cli.require_subcommand(1);
+  Settings s;
+  std::string config_path = "ordo.toml";
+
+  auto add_db = [&](CLI::App* sub) {
+    return sub->add_option("--db", s.db, "database: sqlite:PATH or postgresql://…")->envname("ORDO_DB");
+  };
+  auto add_config = [&](CLI::App* sub) {
+    return sub->add_option("--config", config_path, "TOML config file (default ./ordo.toml if present)");
+  };
+
+  // serve
+  auto* serve = cli.add_subcommand("serve", "serve the API and the web UI");
+  auto* serve_db = add_db(serve);
+  auto* serve_listen = serve->add_option("--listen", s.listen, "HOST:PORT to listen on")->envname("ORDO_LISTEN");
+  auto* serve_cfg = add_config(serve);
+  serve->add_option("--threads", s.worker_threads, "request worker threads");
+  serve->add_option("--static-dir", s.static_dir, "directory of the built web UI");
+
+  // init
+  auto* init = cli.add_subcommand("init", "create the schema and the first administrator");
+  auto* init_db = add_db(init);
+  auto* init_cfg = add_config(init);
+  std::string admin_user = "admin", password_file;
+  bool generate = false, demo = false;
+  init->add_option("--admin-user", admin_user, "administrator user name");
+  auto* pw_opt = init->add_option("--admin-password-file", password_file, "file holding the administrator's password");
+  init->add_flag("--generate-password", generate, "generate a password and print it once")->excludes(pw_opt);
+  init->add_flag("--demo", demo, "also load demo organisations, services and incidents");
+
+  // audit verify
+  auto* audit = cli.add_subcommand("audit", "audit trail tools");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "verify the hash chain of the event log");
+  auto* verify_db = add_db(verify);
+  auto* verify_cfg = add_config(verify);
+
+  cli.add_subcommand("version", "print the version");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  spdlog::set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%v"})", spdlog::pattern_time_type::utc);
+
+  if (cli.got_subcommand("version")) {
+    std::cout << "ordo " << kVersion << "\n";
+    return 0;
+  }
+
+  auto load_config = [&](CLI::Option* cfg, CLI::Option* db, CLI::Option* listen) {
+    return apply_config_file(s, config_path, cfg->count() > 0, db->count() > 0, listen && listen->count() > 0);
+  };
+  auto need_db = [&]() {
+    if (s.db.empty()) {
+      std::cerr << "ordo: no database: pass --db sqlite:PATH, set ORDO_DB, or put db = \"…\" in ordo.toml\n";
+      return false;
+    }
+    return true;
+  };
+
+  if (cli.got_subcommand("init")) {
+    if (!load_config(init_cfg, init_db, nullptr) || !need_db()) return 2;
+    std::string password;
+    if (generate) {
+      password = ordo::random_token_hex(12);
+    } else if (!password_file.empty()) {
+      password = read_secret_file(password_file);
+      if (password.empty()) {
+        std::cerr << "ordo: cannot read a password from " << password_file << "\n";
+        return 2;
+      }
+    } else {
+      std::cerr << "ordo: pass --admin-password-file PATH or --generate-password\n";
+      return 2;
+    }
+    if (s.db.rfind("sqlite:", 0) == 0) {
+      auto parent = std::filesystem::path(s.db.substr(7)).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent);
+    }
+    if (auto r = ordo::init_database({s.db, admin_user, password, false, nullptr}); !r) return fail(r.error());
+    std::cout << "ordo: initialised the database; administrator: " << admin_user << "\n";
+    if (generate)
+      std::cout << "ordo: administrator password (shown once, store it now): " << password << "\n";
+    if (demo) {
+      auto app = ordo::App::open({.db_url = s.db});
+      if (!app) return fail(app.error());
+      auto n = ordo::load_demo_data(**app);
+      if (!n) return fail(n.error());
+      std::cout << "ordo: loaded " << *n << " demo records\n";
+    }
+    return 0;
+  }
+
+  if (cli.got_subcommand("audit")) {
+    if (!load_config(verify_cfg, verify_db, nullptr) || !need_db()) return 2;
+    auto app = ordo::App::open({.db_url = s.db});
+    if (!app) return fail(app.error());
+    bool tty = isatty(STDERR_FILENO);
+    auto rep = (*app)->verify_audit_chain([&](std::int64_t n) {
+      if (tty) std::fprintf(stderr, "\rverifying… %lld events", static_cast<long long>(n));
+    });
+    if (tty) std::fprintf(stderr, "\n");
+    if (!rep) return fail(rep.error());
+    if (!rep->ok) {
+      std::cout << "FAILED: event " << *rep->bad_seq << ": " << rep->problem << " (" << rep->checked
+                << " events verified before it)\n";
+      return 1;
+    }
+    std::cout << "ok: " << rep->checked << " events, hash chain intact\n";
+    return 0;
+  }
+
+  if (cli.got_subcommand("serve")) {
+    if (!load_config(serve_cfg, serve_db, serve_listen) || !need_db()) return 2;
+    ordo::ServerOptions so;
+    if (!split_listen(s.listen, so.host, so.port)) {
+      std::cerr << "ordo: --listen must be HOST:PORT, got '" << s.listen << "'\n";
+      return 2;
+    }
+    so.worker_threads = s.worker_threads;
+    so.io_threads = s.io_threads;
+    so.body_limit = s.body_limit;
+    so.static_dir = s.static_dir;
+    auto app = ordo::App::open({.db_url = s.db});
+    if (!app) return fail(app.error());
+    ordo::Server server(**app, so);
+    auto port = server.start();
+    if (!port) return fail(port.error());
+    spdlog::info("listening on http://{}:{}", so.host, *port);
+    std::cout << "ordo: serving on http://" << so.host << ":" << *port << std::endl;
+    server.run_until_signal();
+    (*app)->close();
+    spdlog::info("stopped");
+    return 0;
+  }
+  return 0;
+}

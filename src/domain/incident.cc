@@ -1,0 +1,68 @@
+// Incident management (ISO/IEC 20000-1 8.6.1): everything that makes an incident an incident.
+//
+// Workflow (DESIGN.md "Process workflows"), as a table:
+//
+//   from               -> to
+//   new                -> in_progress, cancelled
+//   in_progress        -> pending_customer, pending_supplier, resolved, cancelled
+//   pending_customer   -> in_progress, cancelled
+//   pending_supplier   -> in_progress, cancelled
+//   resolved           -> in_progress (reopen), closed
+//   closed, cancelled  -> (final)
+//
+// Entering `resolved` requires resolution_code and resolution_note and stamps resolved_at;
+// entering `closed` stamps closed_at.
+#include <boost/json/value.hpp>
+
+#include "domain/priority.h"
+#include "domain/registry.h"
+
+namespace ordo {
+
+Workflow incident_workflow() {
+  Workflow w;
+  w.initial = "new";
+  w.states = {"new", "in_progress", "pending_customer", "pending_supplier", "resolved", "closed", "cancelled"};
+  w.final_states = {"closed", "cancelled"};
+  w.transitions = {
+      {"new", "in_progress"},           {"new", "cancelled"},
+      {"in_progress", "pending_customer"}, {"in_progress", "pending_supplier"},
+      {"in_progress", "resolved"},      {"in_progress", "cancelled"},
+      {"pending_customer", "in_progress"}, {"pending_customer", "cancelled"},
+      {"pending_supplier", "in_progress"}, {"pending_supplier", "cancelled"},
+      {"resolved", "in_progress"},      {"resolved", "closed"},
+  };
+  w.required_on_enter["resolved"] = {"resolution_code", "resolution_note"};
+  w.stamp_on_enter["resolved"] = "resolved_at";
+  w.stamp_on_enter["closed"] = "closed_at";
+  return w;
+}
+
+RecordType incident_type() {
+  RecordType t{"incident", "incidents", "INC", "8.6.1", "Incident", {}, {}};
+  t.add(text("title").required().searchable().max_len(500))
+      .add(text("description").searchable().multiline())
+      .add(ref("service", "service").indexed())
+      .add(ref("customer", "organisation").indexed())
+      .add(integer("impact").range(1, 3).required())
+      .add(integer("urgency").range(1, 3).required())
+      .add(choice("priority", {"P1", "P2", "P3", "P4"})
+               .indexed()
+               .derived([](const boost::json::object& r) -> boost::json::value {
+                 const auto* i = r.if_contains("impact");
+                 const auto* u = r.if_contains("urgency");
+                 if (!i || !u || !i->is_int64() || !u->is_int64()) return nullptr;
+                 auto p = priority_from_matrix(kDefaultPriorityMatrix, i->as_int64(), u->as_int64());
+                 return p ? boost::json::value(*p) : boost::json::value(nullptr);
+               }))
+      .add(timestamp("reported_at").defaults_now().indexed())
+      .add(choice("resolution_code", {"fixed", "workaround", "no_fault_found", "duplicate",
+                                      "user_error", "not_reproducible"}))
+      .add(text("resolution_note").multiline())
+      .add(timestamp("resolved_at").readonly().indexed())
+      .add(timestamp("closed_at").readonly());
+  t.workflow = incident_workflow();
+  return t;
+}
+
+}  // namespace ordo

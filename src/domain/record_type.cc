@@ -1,0 +1,77 @@
+#include "domain/record_type.h"
+
+#include <algorithm>
+
+namespace ordo {
+
+std::string_view to_string(FieldKind k) {
+  switch (k) {
+    case FieldKind::kText: return "text";
+    case FieldKind::kInt: return "integer";
+    case FieldKind::kBool: return "boolean";
+    case FieldKind::kChoice: return "choice";
+    case FieldKind::kRef: return "reference";
+    case FieldKind::kTimestamp: return "timestamp";
+  }
+  return "text";
+}
+
+namespace {
+FieldDef make(std::string name, FieldKind kind) {
+  FieldDef f;
+  f.label = name;
+  std::replace(f.label.begin(), f.label.end(), '_', ' ');
+  if (!f.label.empty()) f.label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(f.label[0])));
+  f.name = std::move(name);
+  f.kind = kind;
+  return f;
+}
+}  // namespace
+
+FieldDef text(std::string name) { return make(std::move(name), FieldKind::kText); }
+FieldDef integer(std::string name) { return make(std::move(name), FieldKind::kInt); }
+FieldDef boolean(std::string name) { return make(std::move(name), FieldKind::kBool); }
+FieldDef timestamp(std::string name) { return make(std::move(name), FieldKind::kTimestamp); }
+FieldDef choice(std::string name, std::vector<std::string> choices) {
+  auto f = make(std::move(name), FieldKind::kChoice);
+  f.choices = std::move(choices);
+  return f;
+}
+FieldDef ref(std::string name, std::string target) {
+  auto f = make(std::move(name), FieldKind::kRef);
+  f.ref_target = std::move(target);
+  return f;
+}
+
+bool Workflow::has_state(std::string_view s) const {
+  return std::find(states.begin(), states.end(), s) != states.end();
+}
+
+bool Workflow::allowed(std::string_view from, std::string_view to) const {
+  return std::any_of(transitions.begin(), transitions.end(),
+                     [&](const auto& t) { return t.first == from && t.second == to; });
+}
+
+std::vector<std::string> Workflow::allowed_from(std::string_view from) const {
+  std::vector<std::string> out;
+  for (const auto& [f, t] : transitions)
+    if (f == from) out.push_back(t);
+  return out;
+}
+
+const FieldDef* RecordType::field(std::string_view n) const {
+  for (const auto& f : fields)
+    if (f.name == n) return &f;
+  return nullptr;
+}
+
+bool RecordType::has_searchable() const {
+  return std::any_of(fields.begin(), fields.end(), [](const FieldDef& f) { return f.is_searchable; });
+}
+
+bool is_system_field(std::string_view n) {
+  return n == "id" || n == "number" || n == "version" || n == "status" || n == "created_at" ||
+         n == "updated_at" || n == "created_by";
+}
+
+}  // namespace ordo

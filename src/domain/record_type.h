@@ -1,0 +1,99 @@
+// RecordType: the one declaration from which the generic engine derives a record type's
+// table, validation, API routes, history and UI (DESIGN.md "One record model").
+//
+// A type is a list of typed fields, a number prefix, an ISO clause and an optional
+// workflow. Declarations are plain data, built once at start-up and immutable afterwards,
+// so they are safe to share between threads.
+//
+//   RecordType t{"incident", "incidents", "INC", "8.6.1"};
+//   t.add(text("title").required().searchable())
+//    .add(integer("impact").range(1, 3).required());
+//   t.workflow = incident_workflow();
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/fwd.hpp>
+
+namespace ordo {
+
+enum class FieldKind { kText, kInt, kBool, kChoice, kRef, kTimestamp };
+std::string_view to_string(FieldKind k);
+
+// Computes a derived field from the record's other (already validated) values.
+using DeriveFn = std::function<boost::json::value(const boost::json::object& record)>;
+
+struct FieldDef {
+  std::string name;
+  FieldKind kind = FieldKind::kText;
+  std::string label;
+  bool is_required = false;
+  bool is_searchable = false;  // part of the full-text index (q=)
+  bool is_indexed = false;     // gets a (field, id) index for filters and sorts
+  bool is_readonly = false;    // never accepted from clients (set by the engine)
+  bool is_multiline = false;   // UI hint for text
+  bool is_default_now = false; // kTimestamp: set to the command's time when absent on create
+  std::vector<std::string> choices;  // kChoice
+  std::string ref_target;            // kRef: the referenced type's name
+  std::optional<std::int64_t> min, max;  // kInt range
+  std::size_t max_length = 20000;        // kText, in bytes
+  DeriveFn derive;                       // set: computed on every write, read-only
+
+  FieldDef& required() { is_required = true; return *this; }
+  FieldDef& searchable() { is_searchable = true; return *this; }
+  FieldDef& indexed() { is_indexed = true; return *this; }
+  FieldDef& readonly() { is_readonly = true; return *this; }
+  FieldDef& multiline() { is_multiline = true; return *this; }
+  FieldDef& defaults_now() { is_default_now = true; return *this; }
+  FieldDef& range(std::int64_t lo, std::int64_t hi) { min = lo; max = hi; return *this; }
+  FieldDef& max_len(std::size_t n) { max_length = n; return *this; }
+  FieldDef& labelled(std::string l) { label = std::move(l); return *this; }
+  FieldDef& derived(DeriveFn fn) { derive = std::move(fn); is_readonly = true; return *this; }
+};
+
+FieldDef text(std::string name);
+FieldDef integer(std::string name);
+FieldDef boolean(std::string name);
+FieldDef choice(std::string name, std::vector<std::string> choices);
+FieldDef ref(std::string name, std::string target);
+FieldDef timestamp(std::string name);
+
+// A workflow as a table (STYLE.md §4): states, the legal transitions between them, the
+// fields a state requires on entry, and the timestamp fields stamped on entry.
+struct Workflow {
+  std::string initial;
+  std::vector<std::string> states;
+  std::vector<std::string> final_states;  // no clock runs, no further work expected
+  std::vector<std::pair<std::string, std::string>> transitions;  // (from, to)
+  std::map<std::string, std::vector<std::string>> required_on_enter;
+  std::map<std::string, std::string> stamp_on_enter;  // state -> timestamp field
+
+  bool has_state(std::string_view s) const;
+  bool allowed(std::string_view from, std::string_view to) const;
+  std::vector<std::string> allowed_from(std::string_view from) const;
+};
+
+struct RecordType {
+  std::string name;    // "incident"
+  std::string plural;  // "incidents": the API path segment and the table name
+  std::string prefix;  // "INC": numbers are PREFIX-000042
+  std::string clause;  // ISO/IEC 20000-1 clause, "8.6.1"
+  std::string label;   // "Incident"
+  std::vector<FieldDef> fields;
+  std::optional<Workflow> workflow;  // when set, the record has a `status` column
+
+  RecordType& add(FieldDef f) { fields.push_back(std::move(f)); return *this; }
+  const FieldDef* field(std::string_view name) const;
+  bool has_searchable() const;
+};
+
+// The columns every record has besides its declared fields.
+bool is_system_field(std::string_view name);  // id, number, version, status, created_*, updated_at
+
+}  // namespace ordo

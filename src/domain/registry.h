@@ -1,0 +1,36 @@
+// Registry: every record type the system knows, looked up by name or by plural (the API
+// path segment). Built once at start-up (default_registry()) and read-only afterwards, so
+// it is shared between threads without locking.
+//
+//   const Registry& reg = default_registry();
+//   const RecordType* t = reg.by_plural("incidents");
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "domain/record_type.h"
+
+namespace ordo {
+
+class Registry {
+ public:
+  Registry& add(RecordType t);
+  const RecordType* by_name(std::string_view name) const;
+  const RecordType* by_plural(std::string_view plural) const;
+  const std::vector<RecordType>& types() const { return types_; }
+
+ private:
+  std::vector<RecordType> types_;
+};
+
+// The built-in types: organisation, service, incident.
+const Registry& default_registry();
+
+// Declarations, one per process module.
+RecordType organisation_type();
+RecordType service_type();
+RecordType incident_type();
+Workflow incident_workflow();
+
+}  // namespace ordo

@@ -1,0 +1,140 @@
+#include "store/event_log.h"
+
+#include <openssl/evp.h>
+
+#include <boost/json/serialize.hpp>
+
+namespace ordo {
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(len * 2, '0');
+  for (unsigned i = 0; i < len; ++i) {
+    out[2 * i] = kHex[md[i] >> 4];
+    out[2 * i + 1] = kHex[md[i] & 15];
+  }
+  return out;
+}
+
+std::string event_hash(const Event& e) {
+  std::string canon;
+  canon.reserve(e.data.size() + 200);
+  canon.append(e.prev_hash).append("\n");
+  canon.append(std::to_string(e.seq)).append("\n");
+  canon.append(std::to_string(e.at)).append("\n");
+  canon.append(std::to_string(e.actor_id)).append("\n");
+  canon.append(e.actor).append("\n");
+  canon.append(e.record_type).append("\n");
+  canon.append(std::to_string(e.record_id)).append("\n");
+  canon.append(e.action).append("\n");
+  canon.append(e.data);
+  return sha256_hex(canon);
+}
+
+namespace {
+
+constexpr const char* kSelect =
+    "SELECT seq, at, actor_id, actor, record_type, record_id, action, data, prev_hash, hash FROM events";
+
+std::int64_t as_int(const SqlValue& v) {
+  if (auto p = std::get_if<std::int64_t>(&v)) return *p;
+  if (auto d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
+  if (auto s = std::get_if<std::string>(&v)) return std::stoll(*s);
+  return 0;
+}
+std::string as_text(const SqlValue& v) {
+  if (auto s = std::get_if<std::string>(&v)) return *s;
+  if (auto p = std::get_if<std::int64_t>(&v)) return std::to_string(*p);
+  return {};
+}
+
+Event to_event(const SqlRow& r) {
+  return Event{as_int(r[0]), as_int(r[1]), as_int(r[2]), as_text(r[3]), as_text(r[4]),
+               as_int(r[5]),  as_text(r[6]), as_text(r[7]), as_text(r[8]), as_text(r[9])};
+}
+
+}  // namespace
+
+Result<std::int64_t> append_event(SqlConn& c, const NewEvent& ne) {
+  if (c.backend() == SqlBackend::kPostgres) {
+    // One chain across all connections: serialise appenders until commit.
+    ORDO_ASSIGN(auto locked, c.query("SELECT pg_advisory_xact_lock(727274)"));
+    (void)locked;
+  }
+  ORDO_ASSIGN(auto head, c.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
+  Event e;
+  e.seq = head.empty() ? 1 : as_int(head[0][0]) + 1;
+  e.prev_hash = head.empty() ? kGenesisHash : as_text(head[0][1]);
+  e.at = ne.at;
+  e.actor_id = ne.actor_id;
+  e.actor = ne.actor;
+  e.record_type = ne.record_type;
+  e.record_id = ne.record_id;
+  e.action = ne.action;
+  e.data = boost::json::serialize(ne.data);
+  e.hash = event_hash(e);
+  ORDO_TRY(c.exec(
+      "INSERT INTO events (seq, at, actor_id, actor, record_type, record_id, action, data, prev_hash, hash) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {e.seq, e.at, e.actor_id, e.actor, e.record_type, e.record_id, e.action, e.data, e.prev_hash, e.hash}));
+  ORDO_TRY(c.exec(
+      "INSERT INTO ordo_meta (key, value) VALUES ('chain_head', ?) "
+      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      {std::to_string(e.seq) + " " + e.hash}));
+  return e.seq;
+}
+
+Result<std::vector<Event>> events_for(SqlConn& c, const std::string& record_type, std::int64_t record_id) {
+  ORDO_ASSIGN(auto rows, c.query(std::string(kSelect) + " WHERE record_type = ? AND record_id = ? ORDER BY seq",
+                                 {record_type, record_id}));
+  std::vector<Event> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(to_event(r));
+  return out;
+}
+
+Result<VerifyReport> verify_chain(SqlConn& c, const std::function<void(std::int64_t)>& progress) {
+  VerifyReport rep;
+  std::string prev = kGenesisHash;
+  std::int64_t last_seq = 0;
+  auto fail = [&](std::int64_t seq, std::string why) {
+    rep.ok = false;
+    rep.bad_seq = seq;
+    rep.problem = std::move(why);
+    return rep;
+  };
+  for (;;) {
+    ORDO_ASSIGN(auto rows, c.query(std::string(kSelect) + " WHERE seq > ? ORDER BY seq LIMIT 5000", {last_seq}));
+    if (rows.empty()) break;
+    for (const auto& r : rows) {
+      Event e = to_event(r);
+      if (e.seq != last_seq + 1)
+        return fail(last_seq + 1, "event " + std::to_string(last_seq + 1) + " is missing (next found: " +
+                                      std::to_string(e.seq) + ")");
+      if (e.prev_hash != prev)
+        return fail(e.seq, "prev_hash does not match the hash of event " + std::to_string(last_seq) +
+                               " (events deleted, reordered or edited)");
+      if (event_hash(e) != e.hash) return fail(e.seq, "content does not match its hash (event edited)");
+      prev = e.hash;
+      last_seq = e.seq;
+      ++rep.checked;
+    }
+    if (progress) progress(rep.checked);
+  }
+  ORDO_ASSIGN(auto head, c.query("SELECT value FROM ordo_meta WHERE key = 'chain_head'"));
+  std::string expected = last_seq == 0 ? "" : std::to_string(last_seq) + " " + prev;
+  std::string recorded = head.empty() ? "" : as_text(head[0][0]);
+  if (recorded != expected) {
+    auto sp = recorded.find(' ');
+    std::int64_t head_seq = sp == std::string::npos ? 0 : std::stoll(recorded.substr(0, sp));
+    return fail(head_seq > last_seq ? last_seq + 1 : last_seq,
+                "the recorded chain head (" + (recorded.empty() ? std::string("none") : recorded.substr(0, sp)) +
+                    ") does not match the last event (" + std::to_string(last_seq) + "): events cut off the end");
+  }
+  return rep;
+}
+
+}  // namespace ordo

@@ -1,0 +1,326 @@
+#include "store/record_store.h"
+
+#include <cstdio>
+
+#include <boost/json.hpp>
+
+namespace ordo {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string select_list(const RecordType& t) {
+  std::string s = "id, number, version, ";
+  if (t.workflow) s += "status, ";
+  s += "created_at, updated_at, created_by";
+  for (const auto& f : t.fields) s += ", " + f.name;
+  return s;
+}
+
+// The select list is built once per type (types are immutable after start-up).
+const std::string& cached_select(const RecordType& t) {
+  static thread_local std::vector<std::pair<const RecordType*, std::string>> cache;
+  for (const auto& [p, s] : cache)
+    if (p == &t) return s;
+  cache.emplace_back(&t, select_list(t));
+  return cache.back().second;
+}
+
+std::int64_t to_i(const SqlValue& v) {
+  if (auto p = std::get_if<std::int64_t>(&v)) return *p;
+  if (auto d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
+  if (auto s = std::get_if<std::string>(&v)) return std::stoll(*s);
+  return 0;
+}
+
+json::value field_to_json(const FieldDef& f, const SqlValue& v) {
+  if (std::holds_alternative<std::monostate>(v)) return nullptr;
+  switch (f.kind) {
+    case FieldKind::kText:
+    case FieldKind::kChoice:
+      if (auto s = std::get_if<std::string>(&v)) return json::string(*s);
+      return json::string(std::to_string(to_i(v)));
+    case FieldKind::kBool: return to_i(v) != 0;
+    case FieldKind::kTimestamp: return json::string(format_rfc3339(to_i(v)));
+    case FieldKind::kInt:
+    case FieldKind::kRef: return to_i(v);
+  }
+  return nullptr;
+}
+
+SqlValue field_to_sql(const FieldDef& f, const json::value& v) {
+  if (v.is_null()) return std::monostate{};
+  switch (f.kind) {
+    case FieldKind::kText:
+    case FieldKind::kChoice: return std::string(v.as_string());
+    case FieldKind::kBool: return std::int64_t{v.as_bool() ? 1 : 0};
+    case FieldKind::kTimestamp: return *parse_rfc3339(v.as_string());
+    case FieldKind::kInt:
+    case FieldKind::kRef: return v.as_int64();
+  }
+  return std::monostate{};
+}
+
+json::object row_to_json(const RecordType& t, const SqlRow& r) {
+  json::object o;
+  std::size_t i = 0;
+  o["id"] = to_i(r[i++]);
+  o["number"] = std::get<std::string>(r[i++]);
+  o["version"] = to_i(r[i++]);
+  if (t.workflow) o["status"] = std::get<std::string>(r[i++]);
+  o["created_at"] = format_rfc3339(to_i(r[i++]));
+  o["updated_at"] = format_rfc3339(to_i(r[i++]));
+  o["created_by"] = to_i(r[i++]);
+  for (const auto& f : t.fields) o[f.name] = field_to_json(f, r[i++]);
+  return o;
+}
+
+SqlValue qv_to_sql(const QueryValue& v) {
+  if (auto i = std::get_if<std::int64_t>(&v)) return *i;
+  if (auto s = std::get_if<std::string>(&v)) return *s;
+  return std::monostate{};
+}
+
+std::string like_escape(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return "%" + out + "%";
+}
+
+// Turns free text into an FTS5 query: every token quoted (no operator injection), the
+// last one a prefix match, all ANDed.
+std::string fts5_query(const std::string& q) {
+  std::string out, tok;
+  std::vector<std::string> toks;
+  for (char ch : q) {
+    if (std::isspace(static_cast<unsigned char>(ch))) {
+      if (!tok.empty()) toks.push_back(std::move(tok)), tok.clear();
+    } else if (ch != '"') {
+      tok += ch;
+    }
+  }
+  if (!tok.empty()) toks.push_back(tok);
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    if (i) out += " AND ";
+    out += "\"" + toks[i] + "\"";
+    if (i + 1 == toks.size()) out += "*";
+  }
+  return out;
+}
+
+// Appends "col op ?" conditions for the filters; all values are bound parameters.
+void append_filters(SqlConn& c, const ListQuery& q, std::string& where, std::vector<SqlValue>& params) {
+  for (const auto& f : q.filters) {
+    where += where.empty() ? " WHERE " : " AND ";
+    const std::string& col = f.column;  // checked against the declaration by parse_list_query
+    const QueryValue& v0 = f.values.front();
+    bool is_null = std::holds_alternative<std::monostate>(v0);
+    switch (f.op) {
+      case FilterOp::kEq: where += is_null ? col + " IS NULL" : col + " = ?"; break;
+      case FilterOp::kNe: where += is_null ? col + " IS NOT NULL" : "(" + col + " <> ? OR " + col + " IS NULL)"; break;
+      case FilterOp::kLt: where += col + " < ?"; break;
+      case FilterOp::kLte: where += col + " <= ?"; break;
+      case FilterOp::kGt: where += col + " > ?"; break;
+      case FilterOp::kGte: where += col + " >= ?"; break;
+      case FilterOp::kIn: {
+        where += col + " IN (";
+        for (std::size_t i = 0; i < f.values.size(); ++i) where += i ? ", ?" : "?";
+        where += ")";
+        for (const auto& v : f.values) params.push_back(qv_to_sql(v));
+        continue;
+      }
+      case FilterOp::kLike:
+        where += c.backend() == SqlBackend::kSqlite ? col + " LIKE ? ESCAPE '\\'" : col + " ILIKE ? ESCAPE '\\'";
+        params.push_back(like_escape(std::get<std::string>(v0)));
+        continue;
+    }
+    if (!is_null) params.push_back(qv_to_sql(v0));
+  }
+}
+
+}  // namespace
+
+std::string format_number(const std::string& prefix, std::int64_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%06lld", static_cast<long long>(n));
+  return prefix + "-" + buf;
+}
+
+json::object declared_values(const RecordType& t, const json::object& record) {
+  json::object o;
+  for (const auto& f : t.fields) {
+    const json::value* v = record.if_contains(f.name);
+    o[f.name] = v ? *v : json::value(nullptr);
+  }
+  return o;
+}
+
+Result<json::object> insert_record(SqlConn& c, const RecordType& t, const Change& ch, Instant now,
+                                   std::int64_t actor_id) {
+  ORDO_ASSIGN(auto counter, c.query("INSERT INTO counters (type, next) VALUES (?, 1) ON CONFLICT (type) "
+                                    "DO UPDATE SET next = counters.next + 1 RETURNING next",
+                                    {t.name}));
+  std::int64_t n = to_i(counter.at(0).at(0));
+  std::string cols = "number, version", marks = "?, 1";
+  std::vector<SqlValue> params{format_number(t.prefix, n)};
+  if (t.workflow) {
+    cols += ", status";
+    marks += ", ?";
+    params.push_back(ch.status);
+  }
+  cols += ", created_at, updated_at, created_by";
+  marks += ", ?, ?, ?";
+  params.push_back(now);
+  params.push_back(now);
+  params.push_back(actor_id);
+  for (const auto& f : t.fields) {
+    cols += ", " + f.name;
+    marks += ", ?";
+    const json::value* v = ch.values.if_contains(f.name);
+    params.push_back(v ? field_to_sql(f, *v) : SqlValue{});
+  }
+  ORDO_ASSIGN(auto rows, c.query("INSERT INTO " + t.plural + " (" + cols + ") VALUES (" + marks + ") RETURNING " +
+                                     cached_select(t),
+                                 params));
+  return row_to_json(t, rows.at(0));
+}
+
+Result<std::optional<json::object>> find_record(SqlConn& c, const RecordType& t, std::int64_t id) {
+  ORDO_ASSIGN(auto rows, c.query("SELECT " + cached_select(t) + " FROM " + t.plural + " WHERE id = ?", {id}));
+  if (rows.empty()) return std::optional<json::object>{};
+  return std::optional<json::object>{row_to_json(t, rows[0])};
+}
+
+Result<bool> record_exists(SqlConn& c, const RecordType& t, std::int64_t id) {
+  ORDO_ASSIGN(auto rows, c.query("SELECT 1 FROM " + t.plural + " WHERE id = ?", {id}));
+  return !rows.empty();
+}
+
+Result<json::object> update_record(SqlConn& c, const RecordType& t, std::int64_t id, std::int64_t expected_version,
+                                   const Change& ch, Instant now) {
+  std::string set = "version = version + 1, updated_at = ?";
+  std::vector<SqlValue> params{now};
+  if (t.workflow && !ch.status.empty()) {
+    set += ", status = ?";
+    params.push_back(ch.status);
+  }
+  for (const auto& [k, pair] : ch.changes) {
+    const FieldDef* f = t.field(k);
+    if (!f) continue;
+    set += ", " + f->name + " = ?";
+    params.push_back(field_to_sql(*f, pair.as_array().at(1)));
+  }
+  params.push_back(id);
+  params.push_back(expected_version);
+  ORDO_ASSIGN(auto rows, c.query("UPDATE " + t.plural + " SET " + set + " WHERE id = ? AND version = ? RETURNING " +
+                                     cached_select(t),
+                                 params));
+  if (rows.empty()) {
+    ORDO_ASSIGN(bool exists, record_exists(c, t, id));
+    if (!exists) return not_found(t.name + " " + std::to_string(id) + " does not exist");
+    return Error{ErrorKind::kPreconditionFailed,
+                 "the record changed since version " + std::to_string(expected_version) + ": reload and retry",
+                 {}, {}};
+  }
+  return row_to_json(t, rows[0]);
+}
+
+Result<json::object> list_records(SqlConn& c, const RecordType& t, const ListQuery& q) {
+  std::string where;
+  std::vector<SqlValue> params;
+  append_filters(c, q, where, params);
+  if (!q.q.empty()) {
+    where += where.empty() ? " WHERE " : " AND ";
+    if (!t.has_searchable()) {
+      where += "1 = 0";
+    } else if (c.backend() == SqlBackend::kSqlite) {
+      std::string fq = fts5_query(q.q);
+      if (fq.empty()) where += "1 = 1";
+      else {
+        where += "id IN (SELECT rowid FROM " + t.plural + "_fts WHERE " + t.plural + "_fts MATCH ?)";
+        params.push_back(fq);
+      }
+    } else {
+      where += "search @@ plainto_tsquery('simple', ?)";
+      params.push_back(q.q);
+    }
+  }
+  json::object out;
+  if (q.count) {
+    ORDO_ASSIGN(auto rows, c.query("SELECT count(*) FROM " + t.plural + where, params));
+    out["total"] = to_i(rows.at(0).at(0));
+  }
+  // Keyset pagination on (sort column, id); NULLs come first ascending, last descending,
+  // on both backends (see schema.cc).
+  const std::string& s = q.sort_column;
+  if (q.cursor) {
+    where += where.empty() ? " WHERE " : " AND ";
+    const Cursor& cur = *q.cursor;
+    bool null_cur = std::holds_alternative<std::monostate>(cur.value);
+    if (s == "id") {
+      where += q.descending ? "id < ?" : "id > ?";
+      params.push_back(cur.id);
+    } else if (!q.descending) {
+      if (null_cur) {
+        where += "((" + s + " IS NULL AND id > ?) OR " + s + " IS NOT NULL)";
+        params.push_back(cur.id);
+      } else {
+        where += "(" + s + " > ? OR (" + s + " = ? AND id > ?))";
+        params.push_back(qv_to_sql(cur.value));
+        params.push_back(qv_to_sql(cur.value));
+        params.push_back(cur.id);
+      }
+    } else {
+      if (null_cur) {
+        where += "(" + s + " IS NULL AND id < ?)";
+        params.push_back(cur.id);
+      } else {
+        where += "(" + s + " < ? OR (" + s + " = ? AND id < ?) OR " + s + " IS NULL)";
+        params.push_back(qv_to_sql(cur.value));
+        params.push_back(qv_to_sql(cur.value));
+        params.push_back(cur.id);
+      }
+    }
+  }
+  std::string order;
+  const std::string dir = q.descending ? " DESC" : " ASC";
+  if (s == "id") order = " ORDER BY id" + dir;
+  else if (c.backend() == SqlBackend::kPostgres)
+    order = " ORDER BY " + s + dir + (q.descending ? " NULLS LAST" : " NULLS FIRST") + ", id" + dir;
+  else order = " ORDER BY " + s + dir + ", id" + dir;
+  params.push_back(std::int64_t{q.limit + 1});
+  ORDO_ASSIGN(auto rows, c.query("SELECT " + cached_select(t) + " FROM " + t.plural + where + order + " LIMIT ?",
+                                 params));
+  json::array items;
+  bool more = rows.size() > static_cast<std::size_t>(q.limit);
+  if (more) rows.resize(static_cast<std::size_t>(q.limit));
+  items.reserve(rows.size());
+  for (const auto& r : rows) items.push_back(row_to_json(t, r));
+  json::value next = nullptr;
+  if (more) {
+    const json::object& last = items.back().as_object();
+    Cursor cur;
+    cur.id = last.at("id").as_int64();
+    if (s != "id") {
+      const json::value& v = last.at(s);
+      if (v.is_int64()) cur.value = v.as_int64();
+      else if (v.is_bool()) cur.value = std::int64_t{v.as_bool() ? 1 : 0};
+      else if (v.is_string()) {
+        const FieldDef* f = t.field(s);
+        bool ts = s == "created_at" || s == "updated_at" || (f && f->kind == FieldKind::kTimestamp);
+        if (ts) cur.value = *parse_rfc3339(v.as_string());
+        else cur.value = std::string(v.as_string());
+      }
+    }
+    next = json::string(encode_cursor(cur));
+  }
+  out["items"] = std::move(items);
+  out["next_cursor"] = std::move(next);
+  return out;
+}
+
+}  // namespace ordo

@@ -1,0 +1,51 @@
+// SqlConn: one database connection, the only thing the backends implement by hand.
+//
+// The generic record engine (record_store.cc) writes its SQL once against this interface
+// and the Dialect; sqlite/ and postgres/ supply connections. A connection is NOT
+// thread-safe: one thread uses it at a time (the pools in store.cc see to that).
+//
+// Placeholders are written `?` in every statement; the PostgreSQL connection rewrites them
+// to $1, $2, … (outside string literals). Parameters and results are SqlValue.
+//
+//   auto rows = conn.query("SELECT id, title FROM incidents WHERE id = ?", {SqlValue{42}});
+//   if (!rows) return rows.error();
+//   for (auto& row : *rows) use(std::get<std::int64_t>(row[0]));
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "domain/result.h"
+
+namespace ordo {
+
+// NULL, integer (also booleans), double, text.
+using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+using SqlRow = std::vector<SqlValue>;
+using SqlRows = std::vector<SqlRow>;
+
+enum class SqlBackend { kSqlite, kPostgres };
+
+class SqlConn {
+ public:
+  virtual ~SqlConn() = default;
+  virtual SqlBackend backend() const = 0;
+  // Runs one statement; returns the number of rows changed. Uses a cached prepared
+  // statement for the same SQL text.
+  virtual Result<std::int64_t> exec(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
+  // Runs one statement and returns all rows. Integers come back as int64 (PostgreSQL int2/4/8,
+  // bool as 0/1), floating types as double, everything else as text, NULL as monostate.
+  virtual Result<SqlRows> query(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
+  // Runs several ;-separated statements without parameters (DDL, BEGIN/COMMIT).
+  virtual Result<void> exec_script(std::string_view sql) = 0;
+};
+
+// Errors from a connection carry ErrorKind::kInternal, except a violated UNIQUE
+// constraint, which is reported as kConflict with the message naming the constraint, and
+// a lost connection / busy database, reported as kUnavailable.
+
+}  // namespace ordo

@@ -1,0 +1,280 @@
+#include "store/store.h"
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "store/postgres/pg_conn.h"
+#include "store/sqlite/sqlite_conn.h"
+
+namespace ordo {
+
+namespace {
+
+// Runs a command, turning an escaping exception into an internal error for that command
+// alone (STYLE.md: one bad command must not take the server down).
+Result<void> run_guarded(const Store::Command& cmd, SqlConn& c) {
+  try {
+    return cmd(c);
+  } catch (const std::exception& e) {
+    spdlog::error("store: command threw: {}", e.what());
+    return internal_error(std::string("command failed: ") + e.what());
+  } catch (...) {
+    return internal_error("command failed");
+  }
+}
+
+// A pool of connections made on demand; callers borrow one for one command.
+// Protected by mu_: free_, open_count_.
+class ConnPool {
+ public:
+  using Factory = std::function<Result<std::unique_ptr<SqlConn>>()>;
+  ConnPool(Factory f, std::size_t max) : factory_(std::move(f)), max_(max) {}
+
+  Result<std::unique_ptr<SqlConn>> acquire() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !free_.empty() || open_count_ < max_; });
+    if (!free_.empty()) {
+      auto c = std::move(free_.back());
+      free_.pop_back();
+      return c;
+    }
+    ++open_count_;
+    lock.unlock();
+    auto c = factory_();
+    if (!c) {
+      std::lock_guard g(mu_);
+      --open_count_;
+      cv_.notify_one();
+    }
+    return c;
+  }
+  void release(std::unique_ptr<SqlConn> c, bool healthy) {
+    std::lock_guard g(mu_);
+    if (healthy) free_.push_back(std::move(c));
+    else --open_count_;
+    cv_.notify_one();
+  }
+  void clear() {
+    std::lock_guard g(mu_);
+    open_count_ -= free_.size();
+    free_.clear();
+  }
+
+ private:
+  Factory factory_;
+  const std::size_t max_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<SqlConn>> free_;
+  std::size_t open_count_ = 0;
+};
+
+Result<void> with_pooled(ConnPool& pool, StoreStats* stats,
+                         const std::function<Result<void>(SqlConn&)>& fn) {
+  auto c = pool.acquire();
+  if (!c) return c.take_error();
+  auto r = fn(**c);
+  bool healthy = r.ok() || r.error().kind != ErrorKind::kUnavailable;
+  if (!r && r.error().kind == ErrorKind::kInternal && stats) stats->db_errors.fetch_add(1);
+  pool.release(std::move(*c), healthy);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------
+// SQLite: one writer thread with group commit.
+//
+// Invariants:
+//  1. Only writer_ touches write_conn_.
+//  2. A command's promise is fulfilled only after COMMIT returned (durable), or with an
+//     error when its own savepoint or the whole transaction was rolled back.
+//  3. After close() no command is accepted; queued ones still run.
+class SqliteStore final : public Store {
+ public:
+  static constexpr std::size_t kMaxBatch = 256;
+
+  SqliteStore(std::string path, std::unique_ptr<SqlConn> write_conn, StoreStats* stats)
+      : path_(std::move(path)),
+        stats_(stats),
+        write_conn_(std::move(write_conn)),
+        readers_([p = path_] { return open_sqlite(p, false); }, 64) {
+    writer_ = std::thread([this] { writer_loop(); });
+  }
+  ~SqliteStore() override { close(); }
+
+  SqlBackend backend() const override { return SqlBackend::kSqlite; }
+
+  Result<void> write_command(Command cmd) override {
+    Pending p{std::move(cmd), {}};
+    auto fut = p.done.get_future();
+    {
+      std::lock_guard g(mu_);
+      if (closed_) return Error{ErrorKind::kUnavailable, "the store is shutting down", {}, {}};
+      queue_.push_back(std::move(p));
+    }
+    cv_.notify_one();
+    return fut.get();
+  }
+
+  Result<void> read_command(const Command& fn) override {
+    return with_pooled(readers_, stats_, [&](SqlConn& c) { return run_guarded(fn, c); });
+  }
+
+  void close() override {
+    {
+      std::lock_guard g(mu_);
+      if (closed_ && !writer_.joinable()) return;
+      closed_ = true;
+    }
+    cv_.notify_one();
+    if (writer_.joinable()) writer_.join();
+    readers_.clear();
+    write_conn_.reset();
+  }
+
+ private:
+  struct Pending {
+    Command cmd;
+    std::promise<Result<void>> done;
+  };
+
+  void writer_loop() {
+    std::vector<Pending> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return !queue_.empty() || closed_; });
+        if (queue_.empty() && closed_) return;
+        while (!queue_.empty() && batch.size() < kMaxBatch) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      run_batch(batch);
+      batch.clear();
+    }
+  }
+
+  void run_batch(std::vector<Pending>& batch) {
+    SqlConn& c = *write_conn_;
+    std::vector<Result<void>> results;
+    results.reserve(batch.size());
+    auto begun = c.exec("BEGIN IMMEDIATE");
+    if (!begun) {
+      fail_all(batch, begun.error());
+      return;
+    }
+    for (auto& p : batch) {
+      auto sp = c.exec("SAVEPOINT cmd");
+      if (!sp) {
+        results.push_back(sp.error());
+        continue;
+      }
+      auto r = run_guarded(p.cmd, c);
+      if (!r) {
+        (void)c.exec("ROLLBACK TO cmd");
+        if (r.error().kind == ErrorKind::kInternal && stats_) stats_->db_errors.fetch_add(1);
+      }
+      (void)c.exec("RELEASE cmd");
+      results.push_back(std::move(r));
+    }
+    auto committed = c.exec("COMMIT");
+    if (!committed) {
+      (void)c.exec("ROLLBACK");
+      if (stats_) stats_->db_errors.fetch_add(1);
+      spdlog::error("store: commit failed: {}", committed.error().message);
+      fail_all(batch, committed.error());
+      return;
+    }
+    if (stats_) stats_->record_batch(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(results[i]));
+  }
+
+  static void fail_all(std::vector<Pending>& batch, const Error& e) {
+    for (auto& p : batch) p.done.set_value(e);
+  }
+
+  const std::string path_;
+  StoreStats* const stats_;
+  std::unique_ptr<SqlConn> write_conn_;  // writer_ only
+  ConnPool readers_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;  // guarded by mu_
+  bool closed_ = false;        // guarded by mu_
+  std::thread writer_;
+};
+
+// ---------------------------------------------------------------------------------------
+// PostgreSQL: a pool; every command is its own READ COMMITTED transaction.
+class PgStore final : public Store {
+ public:
+  PgStore(const std::string& url, StoreStats* stats)
+      : stats_(stats), pool_([url] { return open_postgres(url); }, 48) {}
+  ~PgStore() override { close(); }
+
+  SqlBackend backend() const override { return SqlBackend::kPostgres; }
+
+  Result<void> write_command(Command cmd) override {
+    if (closed_.load()) return Error{ErrorKind::kUnavailable, "the store is shutting down", {}, {}};
+    return with_pooled(pool_, stats_, [&](SqlConn& c) -> Result<void> {
+      ORDO_TRY(c.exec("BEGIN"));
+      auto r = run_guarded(cmd, c);
+      if (!r) {
+        (void)c.exec("ROLLBACK");
+        return r;
+      }
+      auto committed = c.exec("COMMIT");
+      if (!committed) {
+        (void)c.exec("ROLLBACK");
+        return committed.take_error();
+      }
+      if (stats_) stats_->record_batch(1);
+      return {};
+    });
+  }
+
+  Result<void> read_command(const Command& fn) override {
+    return with_pooled(pool_, stats_, [&](SqlConn& c) { return run_guarded(fn, c); });
+  }
+
+  void close() override {
+    closed_.store(true);
+    pool_.clear();
+  }
+
+ private:
+  StoreStats* const stats_;
+  ConnPool pool_;
+  std::atomic<bool> closed_{false};
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& url, StoreStats* stats) {
+  std::unique_ptr<Store> s;
+  if (url.rfind("sqlite:", 0) == 0) {
+    std::string path = url.substr(7);
+    if (path.rfind("//", 0) == 0) path = path.substr(2);  // sqlite://PATH
+    if (path.empty()) return invalid("sqlite URL needs a path: sqlite:PATH");
+    auto conn = open_sqlite(path, true);
+    if (!conn) return conn.take_error();
+    s = std::make_unique<SqliteStore>(path, std::move(*conn), stats);
+  } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    auto probe = open_postgres(url);
+    if (!probe) return probe.take_error();
+    s = std::make_unique<PgStore>(url, stats);
+  } else {
+    return invalid("unsupported database URL '" + url + "': use sqlite:PATH or postgresql://…");
+  }
+  s->url_ = url;
+  return s;
+}
+
+}  // namespace ordo

@@ -1,0 +1,79 @@
+// Store: the database behind Ordo, one interface with two backends (DESIGN.md "Storage").
+//
+// A Store owns the connections and decides how transactions run:
+//  - SQLite ("sqlite:PATH"): one writer thread owns the only write connection and groups
+//    concurrent commands into one durable transaction (group commit; synchronous=FULL in
+//    WAL mode). Each command runs in its own SAVEPOINT, so a failing command rolls back
+//    only its own work. Reads use a pool of read connections (WAL readers never block).
+//  - PostgreSQL ("postgresql://…"): a pool of connections; each command is its own
+//    transaction.
+// What a command does is backend-neutral SQL written against SqlConn (record_store.h).
+// Thread-safe: any thread may call write()/read() concurrently.
+//
+//   auto store = Store::open("sqlite:var/ordo.db", &stats);
+//   auto id = (*store)->write([&](SqlConn& c) -> Result<std::int64_t> { ... });
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "domain/result.h"
+#include "store/sql.h"
+#include "store/store_stats.h"
+
+namespace ordo {
+
+class Store {
+ public:
+  using Command = std::function<Result<void>(SqlConn&)>;
+
+  // Opens (and for SQLite creates) the database. Does not create the schema.
+  static Result<std::unique_ptr<Store>> open(const std::string& url, StoreStats* stats = nullptr);
+  virtual ~Store() = default;
+
+  virtual SqlBackend backend() const = 0;
+  const std::string& url() const { return url_; }
+
+  // Runs `cmd` in a write transaction and returns once it is durably committed (or failed).
+  virtual Result<void> write_command(Command cmd) = 0;
+  // Runs `fn` on a read connection (no transaction spanning calls).
+  virtual Result<void> read_command(const Command& fn) = 0;
+  // Stops accepting writes, finishes the queued ones, closes connections. Idempotent.
+  virtual void close() = 0;
+
+  // Typed wrappers: fn returns Result<T>; the T comes back after commit.
+  template <class F>
+  auto write(F&& fn) -> decltype(fn(std::declval<SqlConn&>())) {
+    using R = decltype(fn(std::declval<SqlConn&>()));
+    std::optional<R> out;
+    auto st = write_command([&](SqlConn& c) -> Result<void> {
+      out.emplace(fn(c));
+      if (!*out) return out->error();
+      return {};
+    });
+    if (!st) return st.take_error();
+    return std::move(*out);
+  }
+  template <class F>
+  auto read(F&& fn) -> decltype(fn(std::declval<SqlConn&>())) {
+    using R = decltype(fn(std::declval<SqlConn&>()));
+    std::optional<R> out;
+    auto st = read_command([&](SqlConn& c) -> Result<void> {
+      out.emplace(fn(c));
+      if (!*out) return out->error();
+      return {};
+    });
+    if (!st) return st.take_error();
+    return std::move(*out);
+  }
+
+ protected:
+  std::string url_;
+};
+
+}  // namespace ordo

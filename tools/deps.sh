@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Ordo needs to build, test and benchmark — only the missing
+# ones, so a second run installs nothing and returns at once. Usage: tools/deps.sh [build|test|bench]
+set -euo pipefail
+need=(g++ cmake ninja-build ccache pkg-config
+      libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+      libsqlite3-dev libpq-dev libsodium-dev libssl-dev libspdlog-dev libcli11-dev
+      libtomlplusplus-dev libhowardhinnant-date-dev tzdata libgtest-dev libgmock-dev libbenchmark-dev)
+case "${1:-build}" in
+  test)  need+=(postgresql sqlite3 python3 curl) ;;
+  bench) need+=(postgresql sqlite3 wrk curl) ;;
+esac
+missing=()
+for p in "${need[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "ordo: installing Debian packages: ${missing[*]}"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
