@@ -1,0 +1,262 @@
+// The generic engine against both backends: schema, insert/find/update, lists, FTS,
+// group commit, the event chain. Same tests on SQLite and PostgreSQL.
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include <boost/json.hpp>
+
+#include "domain/registry.h"
+#include "domain/validation.h"
+#include "store/event_log.h"
+#include "store/record_store.h"
+#include "store/schema.h"
+#include "test_db.h"
+
+namespace ordo {
+namespace {
+
+namespace json = boost::json;
+
+constexpr Instant kT0 = 1772442900;
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    auto s = Store::open(ordo::testing::fresh_url(GetParam()), &stats_);
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(*s);
+    auto r = store_->write([&](SqlConn& c) -> Result<bool> {
+      ORDO_TRY(ensure_schema(c, default_registry()));
+      return true;
+    });
+    ASSERT_TRUE(r) << r.error().message;
+  }
+  void TearDown() override {
+    if (store_) store_->close();
+  }
+
+  json::object insert(const std::string& title, int impact, Instant at = kT0) {
+    const RecordType& t = *default_registry().by_name("incident");
+    auto ch = validate_create(t, json::object{{"title", title}, {"impact", impact}, {"urgency", 2}}, at);
+    EXPECT_TRUE(ch);
+    auto rec = store_->write([&](SqlConn& c) -> Result<json::object> {
+      ORDO_ASSIGN(auto r, insert_record(c, t, *ch, at, 1));
+      ORDO_TRY(append_event(c, {at, 1, "admin", "incident", r.at("id").as_int64(), "create", {{"title", title}}}));
+      return r;
+    });
+    EXPECT_TRUE(rec) << rec.error().message;
+    return rec ? *rec : json::object{};
+  }
+
+  json::object list(std::vector<std::pair<std::string, std::string>> params) {
+    const RecordType& t = *default_registry().by_name("incident");
+    auto q = parse_list_query(t, params);
+    EXPECT_TRUE(q) << q.error().message;
+    auto r = store_->read([&](SqlConn& c) { return list_records(c, t, *q); });
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : json::object{};
+  }
+
+  StoreStats stats_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreTest, SchemaIsIdempotentAndDetected) {
+  auto again = store_->write([&](SqlConn& c) -> Result<bool> {
+    ORDO_TRY(ensure_schema(c, default_registry()));
+    return schema_exists(c);
+  });
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_TRUE(*again);
+}
+
+TEST_P(StoreTest, InsertNumbersAndFinds) {
+  auto a = insert("Mail is down", 1);
+  auto b = insert("Printer jam", 3);
+  EXPECT_EQ(a.at("number"), "INC-000001");
+  EXPECT_EQ(b.at("number"), "INC-000002");
+  EXPECT_EQ(a.at("status"), "new");
+  EXPECT_EQ(a.at("priority"), "P2");
+  EXPECT_EQ(a.at("version"), 1);
+  EXPECT_EQ(a.at("created_at"), "2026-03-02T09:15:00Z");
+  const RecordType& t = *default_registry().by_name("incident");
+  auto found = store_->read([&](SqlConn& c) { return find_record(c, t, a.at("id").as_int64()); });
+  ASSERT_TRUE(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((**found).at("title"), "Mail is down");
+  auto missing = store_->read([&](SqlConn& c) { return find_record(c, t, 999); });
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_P(StoreTest, UpdateChecksVersion) {
+  auto a = insert("Mail is down", 1);
+  const RecordType& t = *default_registry().by_name("incident");
+  std::int64_t id = a.at("id").as_int64();
+  auto ch = validate_patch(t, declared_values(t, a), json::object{{"urgency", 1}});
+  ASSERT_TRUE(ch);
+  ch->status = "new";
+  auto ok = store_->write([&](SqlConn& c) { return update_record(c, t, id, 1, *ch, kT0 + 5); });
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->at("version"), 2);
+  EXPECT_EQ(ok->at("priority"), "P1");
+  EXPECT_EQ(ok->at("updated_at"), "2026-03-02T09:15:05Z");
+  auto stale = store_->write([&](SqlConn& c) { return update_record(c, t, id, 1, *ch, kT0 + 6); });
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().kind, ErrorKind::kPreconditionFailed);
+  auto gone = store_->write([&](SqlConn& c) { return update_record(c, t, 4242, 1, *ch, kT0 + 6); });
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().kind, ErrorKind::kNotFound);
+}
+
+TEST_P(StoreTest, ListsFilterSortAndPageWithoutGapsOrRepeats) {
+  for (int i = 0; i < 23; ++i) insert("Ticket " + std::to_string(i), 1 + i % 3, kT0 + (i % 5) * 60);
+  auto all = list({{"count", "true"}, {"limit", "500"}});
+  EXPECT_EQ(all.at("total"), 23);
+  EXPECT_EQ(all.at("items").as_array().size(), 23u);
+  EXPECT_TRUE(all.at("next_cursor").is_null());
+  // Page by a sort with ties (created_at has 5 distinct values) in both directions.
+  for (std::string sort : {"created_at", "-created_at", "priority", "-priority", "number", "-id"}) {
+    std::set<std::int64_t> seen;
+    std::string cursor;
+    std::string prev;
+    int pages = 0;
+    do {
+      std::vector<std::pair<std::string, std::string>> p{{"sort", sort}, {"limit", "4"}};
+      if (!cursor.empty()) p.emplace_back("cursor", cursor);
+      auto page = list(p);
+      for (const auto& item : page.at("items").as_array()) {
+        EXPECT_TRUE(seen.insert(item.at("id").as_int64()).second) << sort << ": repeated id";
+      }
+      cursor = page.at("next_cursor").is_null() ? "" : std::string(page.at("next_cursor").as_string());
+      ++pages;
+    } while (!cursor.empty() && pages < 50);
+    EXPECT_EQ(seen.size(), 23u) << sort;
+  }
+  auto p1 = list({{"priority", "P2"}, {"count", "true"}});
+  for (const auto& item : p1.at("items").as_array()) EXPECT_EQ(item.at("priority"), "P2");
+  auto in = list({{"impact.in", "1,3"}, {"count", "true"}});
+  EXPECT_EQ(in.at("total").as_int64() + list({{"impact", "2"}, {"count", "true"}}).at("total").as_int64(), 23);
+  auto after = list({{"created_at.gte", "2026-03-02T09:18:00Z"}, {"count", "true"}});
+  EXPECT_EQ(after.at("total"), 8);  // i % 5 in {3,4}: 5 + 4 (i<23 → 3,8,13,18 and 4,9,14,19) = 8
+  auto nulls = list({{"resolved_at", "null"}, {"count", "true"}});
+  EXPECT_EQ(nulls.at("total"), 23);
+  auto like = list({{"title.like", "TICKET 1"}, {"count", "true"}});  // 1, 10..19
+  EXPECT_EQ(like.at("total"), 11);
+  auto pct = list({{"title.like", "%"}, {"count", "true"}});
+  EXPECT_EQ(pct.at("total"), 0) << "% is matched literally";
+}
+
+TEST_P(StoreTest, FullTextSearch) {
+  insert("Outlook cannot connect to the mail server", 1);
+  insert("Printer on floor 3 jams", 2);
+  insert("Mailbox quota exceeded", 3);
+  auto r = list({{"q", "printer"}, {"count", "true"}});
+  EXPECT_EQ(r.at("total"), 1);
+  auto prefix = list({{"q", "mail"}, {"count", "true"}});  // prefix match on the last word
+  EXPECT_GE(prefix.at("total").as_int64(), 1);
+  auto both = list({{"q", "outlook server"}, {"count", "true"}});
+  EXPECT_EQ(both.at("total"), 1);
+  auto hostile = list({{"q", "\"printer\" OR * NEAR( -"}, {"count", "true"}});  // no query injection
+  EXPECT_TRUE(hostile.at("items").is_array());
+  auto none = list({{"q", "zebra"}, {"count", "true"}});
+  EXPECT_EQ(none.at("total"), 0);
+}
+
+TEST_P(StoreTest, FailedCommandRollsBackOnlyItself) {
+  insert("first", 1);
+  auto bad = store_->write([&](SqlConn& c) -> Result<bool> {
+    ORDO_TRY(c.exec("INSERT INTO counters (type, next) VALUES ('junk', 1)"));
+    return conflict("refused");
+  });
+  ASSERT_FALSE(bad);
+  auto rows = store_->read([](SqlConn& c) { return c.query("SELECT count(*) FROM counters WHERE type = 'junk'"); });
+  ASSERT_TRUE(rows);
+  EXPECT_EQ(std::get<std::int64_t>((*rows)[0][0]), 0);
+  insert("second", 1);
+  auto v = store_->read([](SqlConn& c) { return verify_chain(c); });
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->ok) << v->problem;
+  EXPECT_EQ(v->checked, 2);
+}
+
+TEST_P(StoreTest, ConcurrentWritersKeepTheChainLinearAndGroupCommit) {
+  constexpr int kThreads = 8, kEach = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([&, i] {
+      for (int k = 0; k < kEach; ++k)
+        if (insert("t" + std::to_string(i) + "-" + std::to_string(k), 2).empty()) ++failures;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto v = store_->read([](SqlConn& c) { return verify_chain(c); });
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->ok) << v->problem;
+  EXPECT_EQ(v->checked, kThreads * kEach);
+  EXPECT_EQ(stats_.commands.load(), static_cast<std::uint64_t>(kThreads * kEach + 1));  // + schema
+  auto numbers = list({{"count", "true"}});
+  EXPECT_EQ(numbers.at("total"), kThreads * kEach);
+}
+
+TEST_P(StoreTest, VerifyDetectsEdit) {
+  for (int i = 0; i < 5; ++i) insert("e" + std::to_string(i), 2);
+  auto verify = [&] {
+    auto v = store_->read([](SqlConn& c) { return verify_chain(c); });
+    EXPECT_TRUE(v);
+    return *v;
+  };
+  auto tamper = [&](const std::string& sql) {
+    auto r = store_->write([&](SqlConn& c) { return c.exec(sql); });
+    ASSERT_TRUE(r) << r.error().message;
+  };
+  EXPECT_TRUE(verify().ok);
+  tamper("UPDATE events SET data = '{\"title\":\"forged\"}' WHERE seq = 3");
+  auto edited = verify();
+  EXPECT_FALSE(edited.ok);
+  EXPECT_EQ(edited.bad_seq, 3);
+}
+
+TEST_P(StoreTest, VerifyDetectsDeletion) {
+  for (int i = 0; i < 5; ++i) insert("e" + std::to_string(i), 2);
+  ASSERT_TRUE(store_->write([](SqlConn& c) { return c.exec("DELETE FROM events WHERE seq = 2"); }));
+  auto v = store_->read([](SqlConn& c) { return verify_chain(c); });
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->ok);
+  EXPECT_EQ(v->bad_seq, 2);
+}
+
+TEST_P(StoreTest, VerifyDetectsReorder) {
+  for (int i = 0; i < 5; ++i) insert("e" + std::to_string(i), 2);
+  // Swap the contents of events 2 and 4 while keeping seq numbers: the links break.
+  ASSERT_TRUE(store_->write([](SqlConn& c) -> Result<std::int64_t> {
+    ORDO_TRY(c.exec("UPDATE events SET seq = -2 WHERE seq = 2"));
+    ORDO_TRY(c.exec("UPDATE events SET seq = 2 WHERE seq = 4"));
+    return c.exec("UPDATE events SET seq = 4 WHERE seq = -2");
+  }));
+  auto v = store_->read([](SqlConn& c) { return verify_chain(c); });
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->ok);
+  EXPECT_EQ(v->bad_seq, 2);
+}
+
+TEST_P(StoreTest, VerifyDetectsTruncation) {
+  for (int i = 0; i < 5; ++i) insert("e" + std::to_string(i), 2);
+  ASSERT_TRUE(store_->write([](SqlConn& c) { return c.exec("DELETE FROM events WHERE seq = 5"); }));
+  auto v = store_->read([](SqlConn& c) { return verify_chain(c); });
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->ok);
+  EXPECT_NE(v->problem.find("cut off"), std::string::npos) << v->problem;
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, StoreTest, ::testing::ValuesIn(ordo::testing::backends()),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
+
+}  // namespace
+}  // namespace ordo
