@@ -24,12 +24,12 @@
 #include "domain/clock.h"
 #include "domain/registry.h"
 #include "domain/result.h"
+#include "store/event_log.h"
 #include "store/store_stats.h"
 
 namespace ordo {
 
 class Store;
-struct VerifyReport;
 
 // Who is calling. Built by authenticate_*; the HTTP layer keeps it for one request.
 struct Principal {
@@ -67,6 +67,9 @@ struct InitOptions {
   bool fast_password_hashing = false;
   const Clock* clock = nullptr;
 };
+// Cryptographically random bytes as lower-case hex (libsodium): tokens, generated passwords.
+std::string random_token_hex(std::size_t bytes);
+
 // Creates the schema and the first administrator. Refuses (kConflict) when the database
 // already has an administrator, so it never overwrites one.
 Result<void> init_database(const InitOptions& options);

@@ -27,7 +27,6 @@ Result<void> require_admin(const Principal& p);
 // Password hashing with argon2id (libsodium crypto_pwhash_str).
 Result<std::string> hash_password(std::string_view password, bool fast);
 bool verify_password(const std::string& hash, std::string_view password);
-std::string random_token_hex(std::size_t bytes);  // cryptographically random, hex
 
 // Inserts a user row; returns its id. Used by init and (later) user management.
 Result<std::int64_t> insert_user(SqlConn& c, const std::string& username, const std::string& display_name,

@@ -11,7 +11,7 @@
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
-#include <toml++/toml.hpp>
+#include <toml++/toml.h>
 
 #include "app/app.h"
 #include "app/demo.h"
