@@ -1,0 +1,52 @@
+// Handlers: the pure request -> response functions behind the route table (router.cc).
+//
+// Each handler translates one HTTP request into one App call and its Result into a
+// Response: JSON bodies on success, problem+json on error. They parse and validate only
+// what is HTTP-specific (JSON syntax, If-Match, path ids); business rules stay in App.
+// Record handlers look the type up by its plural at request time, so a new record type in
+// the registry needs no handler code. They may block (the App waits for group commit);
+// the server runs them on worker threads. Stateless and thread-safe.
+//
+//   Response r = get_record_handler(app, req, {{"type", "incidents"}, {"id", "7"}}, &principal);
+#pragma once
+
+#include <string_view>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "domain/result.h"
+#include "http/message.h"
+#include "http/router.h"
+
+namespace ordo {
+
+// --- Building blocks (also used by the router) ---
+inline constexpr std::string_view kJson = "application/json";
+Response json_response(unsigned status, const boost::json::value& body);
+// A problem response; internal errors are logged with the request id first.
+Response error_response(const Request& req, const Error& e);
+// The body as a JSON object: kInvalid "malformed JSON" or "request body must be a JSON object".
+Result<boost::json::object> parse_json_object(std::string_view body);
+// `ETag: "<version>"` from the record's "version" member, when it has one.
+void set_etag(Response& r, const boost::json::object& record);
+
+// --- Operations ---
+Response health_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Handler metrics_handler(const Metrics* metrics);
+
+// --- Authentication ---
+Handler login_handler(bool secure_cookies);
+Handler logout_handler(bool secure_cookies);
+Response create_token_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+
+// --- Records ---
+Response meta_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response list_records_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response create_record_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response get_record_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response patch_record_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response transition_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response history_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+
+}  // namespace ordo
