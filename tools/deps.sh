@@ -5,9 +5,10 @@ set -euo pipefail
 need=(g++ cmake ninja-build ccache pkg-config
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
       libsqlite3-dev libpq-dev libsodium-dev libssl-dev libspdlog-dev libcli11-dev
-      libtomlplusplus-dev libhowardhinnant-date-dev tzdata libgtest-dev libgmock-dev libbenchmark-dev)
+      libtomlplusplus-dev libhowardhinnant-date-dev tzdata libgtest-dev libgmock-dev libbenchmark-dev
+      libldap-dev)
 case "${1:-build}" in
-  test)  need+=(postgresql sqlite3 python3 curl) ;;
+  test)  need+=(postgresql sqlite3 python3 curl slapd ldap-utils) ;;
   bench) need+=(postgresql sqlite3 wrk curl) ;;
 esac
 missing=()

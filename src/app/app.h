@@ -21,6 +21,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "app/ldap_auth.h"
 #include "domain/clock.h"
 #include "domain/registry.h"
 #include "domain/result.h"
@@ -58,6 +59,7 @@ struct AppOptions {
   std::int64_t session_idle_seconds = 8 * 3600;
   std::int64_t session_absolute_seconds = 7 * 24 * 3600;
   bool fast_password_hashing = false;     // tests only: argon2id with minimum cost
+  LdapOptions ldap;                       // users with auth = "ldap" bind here when set
 };
 
 struct InitOptions {
@@ -103,12 +105,33 @@ class App {
   Result<boost::json::object> history(const Principal& p, const RecordType& t, std::int64_t id);
 
   // --- Authentication ---
-  Result<Session> login(std::string_view username, std::string_view password, std::string_view source);
+  // Throttled per account and per source (kTooManyRequests with retry_after). A session
+  // the client already had (`previous_session`) is ended: sessions rotate on login.
+  Result<Session> login(std::string_view username, std::string_view password, std::string_view source,
+                        std::string_view previous_session = {});
   Result<void> logout(std::string_view session_token);
+  // Ends every session of the caller and of nobody else.
+  Result<void> logout_everywhere(const Principal& p);
   Result<Principal> authenticate_session(std::string_view session_token);
   Result<Principal> authenticate_bearer(std::string_view token);
   // body {"name": "..."} -> {"id", "name", "token"} (the secret is shown only here)
   Result<boost::json::object> create_token(const Principal& p, const boost::json::object& body);
+  Result<boost::json::object> list_tokens(const Principal& p);          // the caller's own
+  Result<void> revoke_token(const Principal& p, std::int64_t token_id);  // own (admins: any)
+
+  // --- Users (administrators manage them; everyone reads themselves) ---
+  // body {"username","display_name","email","password","roles":[…],"organisation":id,"auth":"local"|"ldap"}
+  Result<boost::json::object> create_user(const Principal& p, const boost::json::object& body);
+  Result<boost::json::object> list_users(const Principal& p, const QueryParams& params);
+  Result<boost::json::object> get_user(const Principal& p, std::int64_t id);
+  // body: display_name, email, roles, organisation, disabled. Disabling ends the user's
+  // sessions and revokes their tokens at once.
+  Result<boost::json::object> patch_user(const Principal& p, std::int64_t id, const boost::json::object& body);
+  // Admins: {"password"}; users themselves: {"current_password","password"}.
+  Result<void> set_password(const Principal& p, std::int64_t id, const boost::json::object& body);
+  Result<boost::json::object> me(const Principal& p);
+  // Looks a user up by name (CLI).
+  Result<std::int64_t> user_id_by_name(std::string_view username);
 
   // --- Operations ---
   Result<void> health();  // the database answers

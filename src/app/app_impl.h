@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "app/app.h"
+#include "app/throttle.h"
 #include "store/event_log.h"
 #include "store/store.h"
 
@@ -18,18 +19,28 @@ struct App::Impl {
   const Registry* registry = nullptr;
   StoreStats stats;
   std::unique_ptr<Store> store;
+  LoginThrottle throttle;
 };
 
-// Permission check: in this first version only administrators act (issue: access control
-// brings roles). kForbidden otherwise.
+// Administrator-only actions (user management). kForbidden otherwise.
 Result<void> require_admin(const Principal& p);
+
+// What the principal may do with records of `t` (domain/access.h). Requesters are scoped to
+// their organisation and to public fields.
+struct Scope {
+  bool own_org_only = false;
+  bool public_only = false;
+  std::optional<std::int64_t> organisation;  // the principal's
+};
 
 // Password hashing with argon2id (libsodium crypto_pwhash_str).
 Result<std::string> hash_password(std::string_view password, bool fast);
 bool verify_password(const std::string& hash, std::string_view password);
 
-// Inserts a user row; returns its id. Used by init and (later) user management.
+// Inserts a user row; returns its id. Used by init and user management.
 Result<std::int64_t> insert_user(SqlConn& c, const std::string& username, const std::string& display_name,
                                  const std::string& password_hash, const std::string& roles, Instant now);
+// Password rules: 12 to 1024 bytes.
+Result<void> check_password_rules(std::string_view password, const char* field = "password");
 
 }  // namespace ordo

@@ -102,26 +102,50 @@ Result<std::int64_t> insert_user(SqlConn& c, const std::string& username, const 
   return to_i(rows->at(0).at(0));
 }
 
-Result<Session> App::login(std::string_view username, std::string_view password, std::string_view source) {
+Result<void> check_password_rules(std::string_view password, const char* field) {
+  if (password.size() < 12) return field_error(field, "must be at least 12 characters");
+  if (password.size() > 1024) return field_error(field, "must be at most 1024 bytes");
+  return {};
+}
+
+Result<Session> App::login(std::string_view username, std::string_view password, std::string_view source,
+                           std::string_view previous_session) {
   if (username.empty() || username.size() > 200 || password.size() > 1024) return bad_login();
   Store& store = *impl_->store;
+  Instant now = impl_->clock->now();
+  if (auto wait = impl_->throttle.blocked(username, source, now)) {
+    Error e{ErrorKind::kTooManyRequests, "too many failed logins: try again later", {}, {}};
+    e.retry_after = *wait;
+    return e;
+  }
   ORDO_ASSIGN(auto rows, store.read([&](SqlConn& c) {
-    return c.query(std::string("SELECT ") + kUserCols + ", u.password_hash FROM users u WHERE u.username = ?",
+    return c.query(std::string("SELECT ") + kUserCols + ", u.password_hash, u.auth FROM users u WHERE u.username = ?",
                    {std::string(username)});
   }));
   // Unknown users cost the same argon2id work as wrong passwords: no user enumeration by timing.
   static const std::string kDummy = *hash_password("ordo-dummy-password", impl_->options.fast_password_hashing);
   bool found = !rows.empty();
-  bool pass_ok = verify_password(found ? to_s(rows[0][6]) : kDummy, password);
+  bool pass_ok = false;
+  if (found && to_s(rows[0][7]) == "ldap") {
+    // Directory users: the directory decides; it being down is not a wrong password.
+    if (!impl_->options.ldap.enabled())
+      return Error{ErrorKind::kUnavailable, "this user logs in through LDAP, which is not configured", {}, {}};
+    auto bound = ldap_bind(impl_->options.ldap, username, password);
+    if (!bound && bound.error().kind == ErrorKind::kUnavailable) return bound.take_error();
+    pass_ok = bound.ok();
+  } else {
+    pass_ok = verify_password(found ? to_s(rows[0][6]) : kDummy, password);
+  }
   bool enabled = found && to_i(rows[0][5]) == 0;
-  Instant now = impl_->clock->now();
   if (!found || !pass_ok || !enabled) {
+    impl_->throttle.failure(username, source, now);
     std::int64_t uid = found ? to_i(rows[0][0]) : 0;
     json::object data{{"username", std::string(username)}, {"source", std::string(source)},
                       {"reason", !found ? "unknown user" : !enabled ? "disabled" : "wrong password"}};
     (void)store.write([&](SqlConn& c) { return append_event(c, {now, uid, std::string(username), "security", uid, "login_failed", data}); });
     return bad_login();
   }
+  impl_->throttle.success(username);
   Session s;
   s.token = random_token_hex(32);
   s.csrf_token = random_token_hex(32);
@@ -129,6 +153,8 @@ Result<Session> App::login(std::string_view username, std::string_view password,
   s.user = user_json(rows[0], 0);
   Principal p = principal_from(rows[0], 0);
   ORDO_TRY(store.write([&](SqlConn& c) -> Result<bool> {
+    if (!previous_session.empty())  // rotation: the session the client came with ends here
+      ORDO_TRY(c.exec("DELETE FROM sessions WHERE token_hash = ?", {sha256_hex(previous_session)}));
     ORDO_TRY(c.exec("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, expires_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     {sha256_hex(s.token), p.user_id, s.csrf_token, now, now, s.expires_at}));
@@ -137,6 +163,49 @@ Result<Session> App::login(std::string_view username, std::string_view password,
     return true;
   }));
   return s;
+}
+
+Result<void> App::logout_everywhere(const Principal& p) {
+  auto r = impl_->store->write([&](SqlConn& c) -> Result<bool> {
+    ORDO_ASSIGN(auto n, c.exec("DELETE FROM sessions WHERE user_id = ?", {p.user_id}));
+    ORDO_TRY(append_event(c, {impl_->clock->now(), p.user_id, p.username, "security", p.user_id, "logout_everywhere",
+                              json::object{{"sessions", n}}}));
+    return true;
+  });
+  if (!r) return r.take_error();
+  return {};
+}
+
+Result<json::object> App::list_tokens(const Principal& p) {
+  ORDO_ASSIGN(auto rows, impl_->store->read([&](SqlConn& c) {
+    return c.query("SELECT id, name, read_only, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ? "
+                   "ORDER BY id",
+                   {p.user_id});
+  }));
+  json::array items;
+  auto ts = [](const SqlValue& v) {
+    return std::holds_alternative<std::monostate>(v) ? json::value(nullptr) : json::value(format_rfc3339(to_i(v)));
+  };
+  for (const auto& r : rows)
+    items.push_back(json::object{{"id", to_i(r[0])}, {"name", to_s(r[1])}, {"read_only", to_i(r[2]) != 0},
+                                 {"created_at", ts(r[3])}, {"expires_at", ts(r[4])}, {"revoked_at", ts(r[5])}});
+  return json::object{{"items", std::move(items)}};
+}
+
+Result<void> App::revoke_token(const Principal& p, std::int64_t id) {
+  Instant now = impl_->clock->now();
+  auto r = impl_->store->write([&](SqlConn& c) -> Result<bool> {
+    ORDO_ASSIGN(auto rows, c.query("SELECT user_id, revoked_at FROM api_tokens WHERE id = ?", {id}));
+    bool mine = !rows.empty() && to_i(rows[0][0]) == p.user_id;
+    if (rows.empty() || (!mine && !p.has_role("admin"))) return not_found("no token with id " + std::to_string(id));
+    if (!std::holds_alternative<std::monostate>(rows[0][1])) return true;  // already revoked
+    ORDO_TRY(c.exec("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", {now, id}));
+    ORDO_TRY(append_event(c, {now, p.user_id, p.username, "security", id, "token_revoked",
+                              json::object{{"owner", to_i(rows[0][0])}}}));
+    return true;
+  });
+  if (!r) return r.take_error();
+  return {};
 }
 
 Result<void> App::logout(std::string_view token) {

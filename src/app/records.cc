@@ -1,9 +1,15 @@
 // The generic record commands: one implementation for every declared type.
-// Each write validates (pure, domain/validation), then in one transaction checks
-// references, writes the state and appends the hash-chained event.
+// Each command asks domain/access.h whether the principal may act, then validates (pure,
+// domain/validation), then in one transaction checks references, writes the state and
+// appends the hash-chained event.
+//
+// Visibility before permission: a record the caller may not see (another organisation's,
+// or a type their role cannot read) is 404 — they may not learn that it exists; a visible
+// record they may not change is 403.
 #include <boost/json.hpp>
 
 #include "app/app_impl.h"
+#include "domain/access.h"
 #include "domain/list_query.h"
 #include "domain/validation.h"
 #include "store/record_store.h"
@@ -14,19 +20,108 @@ namespace json = boost::json;
 
 namespace {
 
-// Every non-null reference among `fields` must name an existing record of its target.
+Error forbidden(std::string msg) { return Error{ErrorKind::kForbidden, std::move(msg), {}, {}}; }
+
+Error gone(const RecordType& t, std::int64_t id) {
+  return not_found("no " + t.name + " with id " + std::to_string(id));
+}
+
+bool scoped_type(const RecordType& t) { return t.tenant_field() || t.tenant_is_self; }
+
+Result<Scope> authorize(const Principal& p, const RecordType& t, Op op, std::string_view to = {}) {
+  Decision d = decide(t, p.roles, op, to);
+  if (!d.allowed) {
+    if (op == Op::kRead) return not_found("no such record type for you: " + t.plural);
+    return forbidden("your role may not " +
+                     std::string(op == Op::kCreate ? "create" : op == Op::kUpdate ? "change" : "move") + " " +
+                     t.plural + (op == Op::kTransition ? " to '" + std::string(to) + "'" : ""));
+  }
+  return Scope{d.own_org_only && scoped_type(t), d.public_fields_only, p.organisation};
+}
+
+// The organisation a stored record belongs to (nullopt: none recorded).
+std::optional<std::int64_t> record_org(const RecordType& t, const json::object& rec) {
+  if (t.tenant_is_self) return rec.at("id").as_int64();
+  const FieldDef* f = t.tenant_field();
+  if (!f) return std::nullopt;
+  const json::value& v = rec.at(f->name);
+  if (!v.is_int64()) return std::nullopt;
+  return v.as_int64();
+}
+
+bool visible(const Scope& s, const RecordType& t, const json::object& rec) {
+  if (!s.own_org_only) return true;
+  auto org = record_org(t, rec);
+  return org && s.organisation && *org == *s.organisation;
+}
+
+// Removes internal fields for public-only callers.
+json::object present(const Scope& s, const RecordType& t, json::object rec) {
+  if (!s.public_only) return rec;
+  for (const auto& f : t.fields)
+    if (f.is_internal) rec.erase(f.name);
+  return rec;
+}
+
+// Public-only callers may not write (or filter by) internal fields.
+Result<void> check_public_body(const Scope& s, const RecordType& t, const json::object& body) {
+  if (!s.public_only) return {};
+  std::vector<FieldError> errors;
+  for (const auto& [k, v] : body) {
+    const FieldDef* f = t.field(k);
+    if (f && f->is_internal) errors.push_back({std::string(k), "unknown field"});
+  }
+  if (!errors.empty()) return invalid("validation failed", std::move(errors));
+  return {};
+}
+
+Result<bool> user_exists(SqlConn& c, std::int64_t id) {
+  ORDO_ASSIGN(auto rows, c.query("SELECT 1 FROM users WHERE id = ?", {id}));
+  return !rows.empty();
+}
+
+Result<bool> exists(SqlConn& c, const Registry& reg, const std::string& target, std::int64_t id) {
+  if (target == "user") return user_exists(c, id);
+  const RecordType* t = reg.by_name(target);
+  if (!t) return internal_error("reference to unknown type " + target);
+  return record_exists(c, *t, id);
+}
+
+// References must name existing records; members must belong to their team.
 Result<void> check_refs(SqlConn& c, const Registry& reg, const RecordType& t, const json::object& values,
                         const json::object* only_changed) {
   std::vector<FieldError> errors;
   for (const auto& f : t.fields) {
-    if (f.kind != FieldKind::kRef) continue;
-    if (only_changed && !only_changed->contains(f.name)) continue;
+    bool changed = !only_changed || only_changed->contains(f.name);
     const json::value* v = values.if_contains(f.name);
     if (!v || v->is_null()) continue;
-    const RecordType* target = reg.by_name(f.ref_target);
-    if (!target) return internal_error("field " + f.name + " references unknown type " + f.ref_target);
-    ORDO_ASSIGN(bool exists, record_exists(c, *target, v->as_int64()));
-    if (!exists) errors.push_back({f.name, "no " + f.ref_target + " with id " + std::to_string(v->as_int64())});
+    if (f.kind == FieldKind::kRef && changed) {
+      ORDO_ASSIGN(bool ok, exists(c, reg, f.ref_target, v->as_int64()));
+      if (!ok) errors.push_back({f.name, "no " + f.ref_target + " with id " + std::to_string(v->as_int64())});
+    } else if (f.kind == FieldKind::kRefList && changed) {
+      for (const auto& e : v->as_array()) {
+        ORDO_ASSIGN(bool ok, exists(c, reg, f.ref_target, e.as_int64()));
+        if (!ok) {
+          errors.push_back({f.name, "no " + f.ref_target + " with id " + std::to_string(e.as_int64())});
+          break;
+        }
+      }
+    }
+    // assignee must be in the assignment group (checked when either changes).
+    if (!f.member_of.empty() && (changed || !only_changed || only_changed->contains(f.member_of))) {
+      const json::value* team = values.if_contains(f.member_of);
+      const RecordType* team_type = reg.by_name("team");
+      if (!team || team->is_null() || !team_type) {
+        errors.push_back({f.name, "needs " + f.member_of + " to be set"});
+        continue;
+      }
+      ORDO_ASSIGN(auto rec, find_record(c, *team_type, team->as_int64()));
+      bool member = false;
+      if (rec)
+        for (const auto& m : rec->at("members").as_array())
+          member = member || m.as_int64() == v->as_int64();
+      if (rec && !member) errors.push_back({f.name, "is not a member of the " + f.member_of});
+    }
   }
   if (!errors.empty()) return invalid("validation failed", std::move(errors));
   return {};
@@ -46,47 +141,58 @@ json::object non_null(const json::object& values) {
   return o;
 }
 
-Error gone(const RecordType& t, std::int64_t id) {
-  return not_found("no " + t.name + " with id " + std::to_string(id));
+// Loads a record the caller may see, or 404.
+Result<json::object> load_visible(SqlConn& c, const RecordType& t, std::int64_t id, const Scope& s) {
+  ORDO_ASSIGN(auto found, find_record(c, t, id));
+  if (!found || !visible(s, t, *found)) return gone(t, id);
+  return std::move(*found);
 }
 
 }  // namespace
 
 Result<json::object> App::create(const Principal& p, const RecordType& t, const json::object& body) {
-  ORDO_TRY(require_admin(p));
+  ORDO_ASSIGN(Scope s, authorize(p, t, Op::kCreate));
+  ORDO_TRY(check_public_body(s, t, body));
+  json::object input = body;
+  if (s.own_org_only) {
+    const FieldDef* tf = t.tenant_field();
+    if (!tf || !s.organisation) return forbidden("you belong to no organisation, so you cannot create " + t.plural);
+    const json::value* given = body.if_contains(tf->name);
+    if (given && !given->is_null() && !(given->is_int64() && given->as_int64() == *s.organisation))
+      return forbidden(tf->name + " must be your own organisation");
+    input[tf->name] = *s.organisation;
+  }
   Instant now = impl_->clock->now();
-  ORDO_ASSIGN(Change ch, validate_create(t, body, now));
+  ORDO_ASSIGN(Change ch, validate_create(t, input, now));
   const Registry& reg = *impl_->registry;
-  return impl_->store->write([&](SqlConn& c) -> Result<json::object> {
+  ORDO_ASSIGN(json::object rec, impl_->store->write([&](SqlConn& c) -> Result<json::object> {
     ORDO_TRY(check_refs(c, reg, t, ch.values, nullptr));
-    ORDO_ASSIGN(json::object rec, insert_record(c, t, ch, now, p.user_id));
-    json::object data{{"number", rec.at("number")}, {"values", non_null(ch.values)}};
+    ORDO_ASSIGN(json::object r, insert_record(c, t, ch, now, p.user_id));
+    json::object data{{"number", r.at("number")}, {"values", non_null(ch.values)}};
     if (t.workflow) data["status"] = ch.status;
-    ORDO_TRY(append_event(c, {now, p.user_id, p.username, t.name, rec.at("id").as_int64(), "create", std::move(data)}));
-    return rec;
-  });
+    ORDO_TRY(append_event(c, {now, p.user_id, p.username, t.name, r.at("id").as_int64(), "create", std::move(data)}));
+    return r;
+  }));
+  return present(s, t, std::move(rec));
 }
 
 Result<json::object> App::get(const Principal& p, const RecordType& t, std::int64_t id) {
-  ORDO_TRY(require_admin(p));
-  ORDO_ASSIGN(auto rec, impl_->store->read([&](SqlConn& c) { return find_record(c, t, id); }));
-  if (!rec) return gone(t, id);
-  return std::move(*rec);
+  ORDO_ASSIGN(Scope s, authorize(p, t, Op::kRead));
+  ORDO_ASSIGN(auto rec, impl_->store->read([&](SqlConn& c) { return load_visible(c, t, id, s); }));
+  return present(s, t, std::move(rec));
 }
 
 namespace {
 
-// Shared by patch and transition: load, check the version, let `decide` compute the
-// change, write it with its event.
+// Shared by patch and transition: load (visible or 404), check the version, let `decide`
+// compute the change, write it with its event.
 template <class Decide>
 Result<json::object> change_record(Store& store, const Registry& reg, const Clock& clock, const Principal& p,
                                    const RecordType& t, std::int64_t id, std::optional<std::int64_t> expected,
-                                   const char* action, Decide decide) {
+                                   const Scope& read_scope, const char* action, Decide decide_change) {
   Instant now = clock.now();
   return store.write([&](SqlConn& c) -> Result<json::object> {
-    ORDO_ASSIGN(auto found, find_record(c, t, id));
-    if (!found) return gone(t, id);
-    json::object& cur = *found;
+    ORDO_ASSIGN(json::object cur, load_visible(c, t, id, read_scope));
     std::int64_t version = cur.at("version").as_int64();
     if (expected && *expected != version)
       return Error{ErrorKind::kPreconditionFailed,
@@ -94,7 +200,7 @@ Result<json::object> change_record(Store& store, const Registry& reg, const Cloc
                        ": reload and retry",
                    {}, {}};
     std::string status = t.workflow ? std::string(cur.at("status").as_string()) : std::string();
-    ORDO_ASSIGN(Change ch, decide(declared_values(t, cur), status, now));
+    ORDO_ASSIGN(Change ch, decide_change(declared_values(t, cur), status, now));
     bool status_changed = t.workflow && ch.status != status;
     if (ch.changes.empty() && !status_changed) return std::move(cur);  // nothing to do
     ORDO_TRY(check_refs(c, reg, t, ch.values, &ch.changes));
@@ -114,54 +220,91 @@ Result<json::object> change_record(Store& store, const Registry& reg, const Cloc
 
 Result<json::object> App::patch(const Principal& p, const RecordType& t, std::int64_t id,
                                 std::optional<std::int64_t> expected, const json::object& body) {
-  ORDO_TRY(require_admin(p));
+  ORDO_ASSIGN(Scope rs, authorize(p, t, Op::kRead));
+  Decision d = decide(t, p.roles, Op::kUpdate);
   ORDO_ASSIGN(auto from_body, body_version(body));
   if (!expected) expected = from_body;
-  if (!expected)
-    return field_error("version", "is required: send If-Match: \"N\" or a \"version\" member with the version you edited");
-  return change_record(*impl_->store, *impl_->registry, *impl_->clock, p, t, id, expected, "update",
-                       [&](const json::object& cur, const std::string& status, Instant) -> Result<Change> {
-                         ORDO_ASSIGN(Change ch, validate_patch(t, cur, body));
-                         ch.status = status;
-                         return ch;
-                       });
+  auto result = change_record(*impl_->store, *impl_->registry, *impl_->clock, p, t, id, expected, rs, "update",
+                              [&](const json::object& cur, const std::string& status, Instant) -> Result<Change> {
+                                // Visible, so now the permission decides (403), then the input (400).
+                                if (!d.allowed) return forbidden("your role may not change " + t.plural);
+                                ORDO_TRY(check_public_body(rs, t, body));
+                                if (!expected)
+                                  return field_error("version", "is required: send If-Match: \"N\" or a \"version\" "
+                                                                "member with the version you edited");
+                                ORDO_ASSIGN(Change ch, validate_patch(t, cur, body));
+                                ch.status = status;
+                                return ch;
+                              });
+  if (!result) return result.take_error();
+  return present(rs, t, std::move(*result));
 }
 
 Result<json::object> App::transition(const Principal& p, const RecordType& t, std::int64_t id,
                                      std::optional<std::int64_t> expected, const json::object& body) {
-  ORDO_TRY(require_admin(p));
+  ORDO_ASSIGN(Scope rs, authorize(p, t, Op::kRead));
   if (!t.workflow) return not_found(t.plural + " have no workflow");
   ORDO_ASSIGN(auto from_body, body_version(body));
   if (!expected) expected = from_body;
-  return change_record(*impl_->store, *impl_->registry, *impl_->clock, p, t, id, expected, "transition",
-                       [&](const json::object& cur, const std::string& status, Instant now) {
-                         return validate_transition(t, cur, status, body, now);
-                       });
+  const json::value* to_v = body.if_contains("to");
+  std::string to = to_v && to_v->is_string() ? std::string(to_v->as_string()) : std::string();
+  auto result = change_record(*impl_->store, *impl_->registry, *impl_->clock, p, t, id, expected, rs, "transition",
+                              [&](const json::object& cur, const std::string& status, Instant now) -> Result<Change> {
+                                if (!decide(t, p.roles, Op::kTransition, to).allowed)
+                                  return forbidden("your role may not move " + t.plural +
+                                                   (to.empty() ? std::string() : " to '" + to + "'"));
+                                ORDO_TRY(check_public_body(rs, t, body));
+                                return validate_transition(t, cur, status, body, now);
+                              });
+  if (!result) return result.take_error();
+  return present(rs, t, std::move(*result));
 }
 
 Result<json::object> App::list(const Principal& p, const RecordType& t, const QueryParams& params) {
-  ORDO_TRY(require_admin(p));
+  Decision d = decide(t, p.roles, Op::kRead);
+  if (!d.allowed) return forbidden("your role may not list " + t.plural);
+  Scope s{d.own_org_only && scoped_type(t), d.public_fields_only, p.organisation};
   ORDO_ASSIGN(ListQuery q, parse_list_query(t, params));
-  return impl_->store->read([&](SqlConn& c) { return list_records(c, t, q); });
+  if (s.public_only) {
+    std::vector<FieldError> errors;
+    for (const auto& f : q.filters)
+      if (const FieldDef* fd = t.field(f.column); fd && fd->is_internal) errors.push_back({f.column, "unknown field or parameter"});
+    if (const FieldDef* fd = t.field(q.sort_column); fd && fd->is_internal) errors.push_back({"sort", "cannot sort by that"});
+    if (!errors.empty()) return invalid("invalid list query", std::move(errors));
+  }
+  if (s.own_org_only) {
+    std::string col = t.tenant_is_self ? "id" : t.tenant_field()->name;
+    q.filters.push_back(Filter{col, FilterOp::kEq, {s.organisation ? QueryValue{*s.organisation} : QueryValue{std::int64_t{0}}}});
+  }
+  ORDO_ASSIGN(json::object page, impl_->store->read([&](SqlConn& c) { return list_records(c, t, q); }));
+  if (s.public_only)
+    for (auto& item : page.at("items").as_array()) item = present(s, t, std::move(item.as_object()));
+  return page;
 }
 
 Result<json::object> App::history(const Principal& p, const RecordType& t, std::int64_t id) {
-  ORDO_TRY(require_admin(p));
+  ORDO_ASSIGN(Scope s, authorize(p, t, Op::kRead));
   return impl_->store->read([&](SqlConn& c) -> Result<json::object> {
-    ORDO_ASSIGN(bool exists, record_exists(c, t, id));
-    if (!exists) return gone(t, id);
+    ORDO_TRY(load_visible(c, t, id, s));
     ORDO_ASSIGN(auto events, events_for(c, t.name, id));
     json::array items;
     items.reserve(events.size());
     for (const auto& e : events) {
       boost::system::error_code ec;
       json::value data = json::parse(e.data, ec);
+      if (ec) data = nullptr;
+      if (s.public_only && data.is_object()) {  // internal fields never leave the provider
+        for (const char* member : {"values", "changes"})
+          if (auto* m = data.as_object().if_contains(member); m && m->is_object())
+            for (const auto& f : t.fields)
+              if (f.is_internal) m->as_object().erase(f.name);
+      }
       items.push_back(json::object{{"seq", e.seq},
                                    {"at", format_rfc3339(e.at)},
                                    {"actor", e.actor},
                                    {"actor_id", e.actor_id},
                                    {"action", e.action},
-                                   {"data", ec ? json::value(nullptr) : std::move(data)},
+                                   {"data", std::move(data)},
                                    {"hash", e.hash}});
     }
     return json::object{{"items", std::move(items)}};

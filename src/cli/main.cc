@@ -1,6 +1,7 @@
 // ordo: the command line. `ordo serve`, `ordo init`, `ordo audit verify`, `ordo version`.
 // Settings: flags win over environment (ORDO_DB, ORDO_LISTEN) over the config file
 // (ordo.toml, or --config FILE).
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,6 +14,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <toml++/toml.h>
+
+#include <boost/json.hpp>
 
 #include "app/app.h"
 #include "app/demo.h"
@@ -31,6 +34,7 @@ struct Settings {
   std::size_t io_threads = 2;
   std::size_t body_limit = 1 << 20;
   std::string static_dir;
+  ordo::LdapOptions ldap;
 };
 
 // Reads the TOML config file into the settings the flags and environment left unset.
@@ -52,6 +56,10 @@ bool apply_config_file(Settings& s, const std::string& path, bool required, bool
     if (auto v = t["server"]["io_threads"].value<int64_t>()) s.io_threads = static_cast<std::size_t>(*v);
     if (auto v = t["server"]["body_limit"].value<int64_t>()) s.body_limit = static_cast<std::size_t>(*v);
     if (auto v = t["server"]["static_dir"].value<std::string>()) s.static_dir = *v;
+    if (auto v = t["ldap"]["url"].value<std::string>()) s.ldap.url = *v;
+    if (auto v = t["ldap"]["user_dn_template"].value<std::string>()) s.ldap.user_dn_template = *v;
+    if (auto v = t["ldap"]["timeout_seconds"].value<int64_t>()) s.ldap.timeout_seconds = static_cast<int>(*v);
+    if (auto v = t["ldap"]["start_tls"].value<bool>()) s.ldap.start_tls = *v;
     s.config = path;
   } catch (const toml::parse_error& e) {
     std::cerr << "ordo: " << path << ":" << e.source().begin.line << ": " << e.description() << "\n";
@@ -97,8 +105,11 @@ int main(int argc, char** argv) {
   Settings s;
   std::string config_path = "ordo.toml";
 
+  // Each subcommand gets its own --db option (not bound to s.db): CLI11 fills options from
+  // the environment even for subcommands that were not given, and a shared variable would
+  // then take another subcommand's value. load_config copies the one that was used.
   auto add_db = [&](CLI::App* sub) {
-    return sub->add_option("--db", s.db, "database: sqlite:PATH or postgresql://…")->envname("ORDO_DB");
+    return sub->add_option("--db", "database: sqlite:PATH or postgresql://…")->envname("ORDO_DB");
   };
   auto add_config = [&](CLI::App* sub) {
     return sub->add_option("--config", config_path, "TOML config file (default ./ordo.toml if present)");
@@ -107,7 +118,7 @@ int main(int argc, char** argv) {
   // serve
   auto* serve = cli.add_subcommand("serve", "serve the API and the web UI");
   auto* serve_db = add_db(serve);
-  auto* serve_listen = serve->add_option("--listen", s.listen, "HOST:PORT to listen on")->envname("ORDO_LISTEN");
+  auto* serve_listen = serve->add_option("--listen", "HOST:PORT to listen on")->envname("ORDO_LISTEN");
   auto* serve_cfg = add_config(serve);
   serve->add_option("--threads", s.worker_threads, "request worker threads");
   serve->add_option("--static-dir", s.static_dir, "directory of the built web UI");
@@ -130,9 +141,33 @@ int main(int argc, char** argv) {
   auto* verify_db = add_db(verify);
   auto* verify_cfg = add_config(verify);
 
+  // user add / user passwd
+  auto* user = cli.add_subcommand("user", "manage users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "create a user");
+  auto* user_add_db = add_db(user_add);
+  auto* user_add_cfg = add_config(user_add);
+  std::string u_name, u_display, u_email, u_pwfile, u_auth = "local";
+  std::vector<std::string> u_roles;
+  std::int64_t u_org = 0;
+  user_add->add_option("username", u_name, "login name")->required();
+  user_add->add_option("--role", u_roles, "role (repeatable): admin, process_manager[:type], agent, auditor, requester")
+      ->required();
+  user_add->add_option("--display-name", u_display, "full name");
+  user_add->add_option("--email", u_email, "e-mail address");
+  user_add->add_option("--organisation", u_org, "organisation id (requesters: their customer organisation)");
+  user_add->add_option("--password-file", u_pwfile, "file holding the password (local users)");
+  user_add->add_option("--auth", u_auth, "local or ldap")->check(CLI::IsMember({"local", "ldap"}));
+  auto* user_passwd = user->add_subcommand("passwd", "set a user's password");
+  auto* user_passwd_db = add_db(user_passwd);
+  auto* user_passwd_cfg = add_config(user_passwd);
+  user_passwd->add_option("username", u_name, "login name")->required();
+  user_passwd->add_option("--password-file", u_pwfile, "file holding the new password")->required();
+
   cli.add_subcommand("version", "print the version");
 
   CLI11_PARSE(cli, argc, argv);
+  signal(SIGPIPE, SIG_IGN);  // a peer closing a socket (HTTP client, LDAP server) must not kill us
 
   spdlog::set_default_logger(spdlog::stderr_logger_mt("ordo"));  // logs on stderr, like the access log
   spdlog::set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%v"})", spdlog::pattern_time_type::utc);
@@ -143,6 +178,7 @@ int main(int argc, char** argv) {
   }
 
   auto load_config = [&](CLI::Option* cfg, CLI::Option* db, CLI::Option* listen) {
+    if (db->count() > 0) s.db = db->as<std::string>();
     return apply_config_file(s, config_path, cfg->count() > 0, db->count() > 0, listen && listen->count() > 0);
   };
   auto need_db = [&]() {
@@ -186,6 +222,44 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (cli.got_subcommand("user")) {
+    bool adding = user->got_subcommand("add");
+    if (!load_config(adding ? user_add_cfg : user_passwd_cfg, adding ? user_add_db : user_passwd_db, nullptr) ||
+        !need_db())
+      return 2;
+    std::string password;
+    if (!u_pwfile.empty()) {
+      password = read_secret_file(u_pwfile);
+      if (password.empty()) {
+        std::cerr << "ordo: cannot read a password from " << u_pwfile << "\n";
+        return 2;
+      }
+    }
+    auto app = ordo::App::open({.db_url = s.db});
+    if (!app) return fail(app.error());
+    ordo::Principal sys = (*app)->system_principal();
+    if (adding) {
+      boost::json::object body{{"username", u_name}, {"auth", u_auth}};
+      boost::json::array roles;
+      for (const auto& r : u_roles) roles.push_back(boost::json::string(r));
+      body["roles"] = std::move(roles);
+      if (!u_display.empty()) body["display_name"] = u_display;
+      if (!u_email.empty()) body["email"] = u_email;
+      if (u_org > 0) body["organisation"] = u_org;
+      if (u_auth == "local") body["password"] = password;
+      auto created = (*app)->create_user(sys, body);
+      if (!created) return fail(created.error());
+      std::cout << "ordo: created user " << u_name << " (id " << created->at("id").as_int64() << ")\n";
+      return 0;
+    }
+    auto id = (*app)->user_id_by_name(u_name);
+    if (!id) return fail(id.error());
+    auto done = (*app)->set_password(sys, *id, boost::json::object{{"password", password}});
+    if (!done) return fail(done.error());
+    std::cout << "ordo: password changed for " << u_name << "; their sessions were ended\n";
+    return 0;
+  }
+
   if (cli.got_subcommand("audit")) {
     if (!load_config(verify_cfg, verify_db, nullptr) || !need_db()) return 2;
     auto app = ordo::App::open({.db_url = s.db});
@@ -206,6 +280,7 @@ int main(int argc, char** argv) {
   }
 
   if (cli.got_subcommand("serve")) {
+    if (serve_listen->count() > 0) s.listen = serve_listen->as<std::string>();
     if (!load_config(serve_cfg, serve_db, serve_listen) || !need_db()) return 2;
     ordo::ServerOptions so;
     if (!split_listen(s.listen, so.host, so.port)) {
@@ -216,7 +291,7 @@ int main(int argc, char** argv) {
     so.io_threads = s.io_threads;
     so.body_limit = s.body_limit;
     so.static_dir = s.static_dir;
-    auto app = ordo::App::open({.db_url = s.db});
+    auto app = ordo::App::open({.db_url = s.db, .ldap = s.ldap});
     if (!app) return fail(app.error());
     ordo::Server server(**app, so);
     auto port = server.start();

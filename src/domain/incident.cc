@@ -43,7 +43,9 @@ RecordType incident_type() {
   t.add(text("title").required().searchable().max_len(500))
       .add(text("description").searchable().multiline())
       .add(ref("service", "service").indexed())
-      .add(ref("customer", "organisation").indexed())
+      .add(ref("customer", "organisation").tenant())
+      .add(ref("assignment_group", "team").indexed().internal())
+      .add(ref("assignee", "user").indexed().internal().must_be_member_of("assignment_group"))
       .add(integer("impact").range(1, 3).required())
       .add(integer("urgency").range(1, 3).required())
       .add(choice("priority", {"P1", "P2", "P3", "P4"})
@@ -62,6 +64,7 @@ RecordType incident_type() {
       .add(timestamp("resolved_at").readonly().indexed())
       .add(timestamp("closed_at").readonly());
   t.workflow = incident_workflow();
+  t.policies = process_record_policies(/*requester_may_create=*/true);
   return t;
 }
 

@@ -50,6 +50,8 @@ Result<QueryValue> parse_value(const std::string& field, FieldKind kind, const F
       return QueryValue{std::string(raw)};
     case FieldKind::kText:
       return QueryValue{std::string(raw)};
+    case FieldKind::kRefList:
+      break;
   }
   return field_error(field, "unsupported filter");
 }
@@ -185,6 +187,10 @@ Result<ListQuery> parse_list_query(const RecordType& t,
       if (name == "status" && !t.workflow) kind.reset();
       if (!kind) {
         errors.push_back({name, "unknown field or parameter"});
+        continue;
+      }
+      if (*kind == FieldKind::kRefList) {
+        errors.push_back({name, "lists of references cannot be filtered"});
         continue;
       }
       if (op == FilterOp::kLike && *kind != FieldKind::kText) {

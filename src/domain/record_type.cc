@@ -12,6 +12,7 @@ std::string_view to_string(FieldKind k) {
     case FieldKind::kChoice: return "choice";
     case FieldKind::kRef: return "reference";
     case FieldKind::kTimestamp: return "timestamp";
+    case FieldKind::kRefList: return "reference_list";
   }
   return "text";
 }
@@ -43,6 +44,12 @@ FieldDef ref(std::string name, std::string target) {
   return f;
 }
 
+FieldDef ref_list(std::string name, std::string target) {
+  auto f = make(std::move(name), FieldKind::kRefList);
+  f.ref_target = std::move(target);
+  return f;
+}
+
 bool Workflow::has_state(std::string_view s) const {
   return std::find(states.begin(), states.end(), s) != states.end();
 }
@@ -67,6 +74,12 @@ const FieldDef* RecordType::field(std::string_view n) const {
 
 bool RecordType::has_searchable() const {
   return std::any_of(fields.begin(), fields.end(), [](const FieldDef& f) { return f.is_searchable; });
+}
+
+const FieldDef* RecordType::tenant_field() const {
+  for (const auto& f : fields)
+    if (f.is_tenant) return &f;
+  return nullptr;
 }
 
 bool is_system_field(std::string_view n) {

@@ -21,9 +21,11 @@
 
 #include <boost/json/fwd.hpp>
 
+#include "domain/access.h"
+
 namespace ordo {
 
-enum class FieldKind { kText, kInt, kBool, kChoice, kRef, kTimestamp };
+enum class FieldKind { kText, kInt, kBool, kChoice, kRef, kTimestamp, kRefList };
 std::string_view to_string(FieldKind k);
 
 // Computes a derived field from the record's other (already validated) values.
@@ -39,6 +41,9 @@ struct FieldDef {
   bool is_readonly = false;    // never accepted from clients (set by the engine)
   bool is_multiline = false;   // UI hint for text
   bool is_default_now = false; // kTimestamp: set to the command's time when absent on create
+  bool is_internal = false;    // hidden from (and not writable by) portal requesters
+  bool is_tenant = false;      // kRef to organisation: the customer the record belongs to
+  std::string member_of;       // kRef to user: must be a member of the team in this field
   std::vector<std::string> choices;  // kChoice
   std::string ref_target;            // kRef: the referenced type's name
   std::optional<std::int64_t> min, max;  // kInt range
@@ -51,6 +56,9 @@ struct FieldDef {
   FieldDef& readonly() { is_readonly = true; return *this; }
   FieldDef& multiline() { is_multiline = true; return *this; }
   FieldDef& defaults_now() { is_default_now = true; return *this; }
+  FieldDef& internal() { is_internal = true; return *this; }
+  FieldDef& tenant() { is_tenant = true; is_indexed = true; return *this; }
+  FieldDef& must_be_member_of(std::string team_field) { member_of = std::move(team_field); return *this; }
   FieldDef& range(std::int64_t lo, std::int64_t hi) { min = lo; max = hi; return *this; }
   FieldDef& max_len(std::size_t n) { max_length = n; return *this; }
   FieldDef& labelled(std::string l) { label = std::move(l); return *this; }
@@ -63,6 +71,8 @@ FieldDef boolean(std::string name);
 FieldDef choice(std::string name, std::vector<std::string> choices);
 FieldDef ref(std::string name, std::string target);
 FieldDef timestamp(std::string name);
+// A list of references (ids), stored as a JSON array; not filterable or sortable.
+FieldDef ref_list(std::string name, std::string target);
 
 // A workflow as a table (STYLE.md §4): states, the legal transitions between them, the
 // fields a state requires on entry, and the timestamp fields stamped on entry.
@@ -87,10 +97,13 @@ struct RecordType {
   std::string label;   // "Incident"
   std::vector<FieldDef> fields;
   std::optional<Workflow> workflow;  // when set, the record has a `status` column
+  std::vector<Policy> policies;      // per role (admin is always allowed): domain/access.h
+  bool tenant_is_self = false;       // organisation: a requester's own organisation is its own record
 
   RecordType& add(FieldDef f) { fields.push_back(std::move(f)); return *this; }
   const FieldDef* field(std::string_view name) const;
   bool has_searchable() const;
+  const FieldDef* tenant_field() const;  // the field marked tenant(), or nullptr
 };
 
 // The columns every record has besides its declared fields.

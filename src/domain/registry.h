@@ -24,12 +24,13 @@ class Registry {
   std::vector<RecordType> types_;
 };
 
-// The built-in types: organisation, service, incident.
+// The built-in types: organisation, service, team, incident.
 const Registry& default_registry();
 
 // Declarations, one per process module.
 RecordType organisation_type();
 RecordType service_type();
+RecordType team_type();
 RecordType incident_type();
 Workflow incident_workflow();
 

@@ -40,6 +40,7 @@ struct Error {
   std::string message;
   std::vector<FieldError> fields;    // per-field validation errors
   std::vector<std::string> allowed;  // for kConflict on transitions: the legal targets
+  long long retry_after = 0;         // for kTooManyRequests: seconds (Retry-After)
 };
 
 inline Error invalid(std::string msg, std::vector<FieldError> fields = {}) {

@@ -90,6 +90,17 @@ Result<json::value> normalize_value(const FieldDef& f, const json::value& v) {
     case FieldKind::kBool:
       if (!v.is_bool()) return invalid("must be true or false");
       return v;
+    case FieldKind::kRefList: {
+      if (!v.is_array()) return invalid("must be an array of " + f.ref_target + " ids");
+      if (v.as_array().size() > 1000) return invalid("has more than 1000 entries");
+      json::array out;
+      for (const auto& e : v.as_array()) {
+        if (!e.is_int64() || e.as_int64() <= 0) return invalid("must be an array of " + f.ref_target + " ids");
+        if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
+      }
+      std::sort(out.begin(), out.end(), [](const json::value& a, const json::value& b) { return a.as_int64() < b.as_int64(); });
+      return json::value(std::move(out));
+    }
     case FieldKind::kChoice: {
       if (!v.is_string()) return invalid("must be a string");
       std::string_view s = v.as_string();

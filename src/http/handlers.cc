@@ -102,7 +102,9 @@ Handler login_handler(bool secure_cookies) {
       missing.push_back({"password", "a non-empty string is required"});
     if (!missing.empty()) return error_response(req, invalid("validation failed", std::move(missing)));
 
-    auto session = app.login(user->get_string(), pass->get_string(), req.source);
+    auto cookie = req.header("cookie");
+    auto previous = cookie ? find_cookie(*cookie, kSessionCookie) : std::nullopt;
+    auto session = app.login(user->get_string(), pass->get_string(), req.source, previous.value_or(""));
     if (!session) return error_response(req, session.error());
     Response r = json_response(200, boost::json::object{{"csrf_token", session->csrf_token},
                                                         {"user", session->user},

@@ -39,6 +39,17 @@ Handler metrics_handler(const Metrics* metrics);
 Handler login_handler(bool secure_cookies);
 Handler logout_handler(bool secure_cookies);
 Response create_token_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Handler logout_all_handler(bool secure_cookies);
+Response list_tokens_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response revoke_token_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+
+// --- Users (user_handlers.cc) ---
+Response me_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response list_users_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response create_user_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response get_user_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response patch_user_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response set_password_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 
 // --- Records ---
 Response meta_handler(App& app, const Request& req, const PathParams& params, const Principal* p);

@@ -95,7 +95,11 @@ std::string render_problem(const Error& e) {
   return boost::json::serialize(o);
 }
 
-Response problem_response(const Error& e) { return make(http_status(e.kind), render_problem(e)); }
+Response problem_response(const Error& e) {
+  Response r = make(http_status(e.kind), render_problem(e));
+  if (e.kind == ErrorKind::kTooManyRequests && e.retry_after > 0) r.set_header("Retry-After", std::to_string(e.retry_after));
+  return r;
+}
 
 Response problem_response(unsigned status, std::string_view slug, std::string_view title, std::string_view detail) {
   return make(status, boost::json::serialize(base(status, slug, title, detail)));

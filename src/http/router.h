@@ -47,11 +47,27 @@ std::string_view path_param(const PathParams& params, std::string_view name);  /
 using Handler = std::function<Response(App& app, const Request& req, const PathParams& params,
                                        const Principal* principal)>;
 
+// Who may use a route, declared with it so the isolation suite (tests/api/isolation_test.cc)
+// can derive the expected answer for every role and organisation. A route without a rule
+// fails that suite.
+enum class Rule {
+  kUnset,
+  kPublic,            // anyone, even anonymous
+  kAnyUser,           // any authenticated user, about themselves (logout, tokens, me)
+  kRecordRead,        // the type's read policy (domain/access.h), scoped to the organisation
+  kRecordCreate,      // the type's create policy
+  kRecordUpdate,      // read to see it (404), update policy to change it (403)
+  kRecordTransition,  // read to see it (404), transition policy to move it (403)
+  kStaffRead,         // any role but requester (user directory); requesters may read themselves
+  kAdmin,             // administrators only (user management)
+};
+
 struct Route {
   std::string method;   // "GET", "POST", "PATCH", ...
   std::string pattern;  // "/api/v1/{type}/{id}"
   Access access = Access::kAuthenticated;
   Handler handler;
+  Rule rule = Rule::kUnset;
 };
 
 struct RouterOptions {

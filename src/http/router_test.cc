@@ -80,7 +80,9 @@ TEST_F(RouteTableTest, LiteralRoutesWinOverRecordRoutes) {
   // "auth" and "tokens" must not be read as record types, nor "login" as an id.
   EXPECT_EQ(route_of("GET", "/api/v1/auth/login"), "405 POST");
   EXPECT_EQ(route_of("PATCH", "/api/v1/auth/logout"), "405 POST");
-  EXPECT_EQ(route_of("GET", "/api/v1/tokens"), "405 POST");
+  EXPECT_EQ(route_of("GET", "/api/v1/tokens"), "GET /api/v1/tokens");
+  EXPECT_EQ(route_of("PATCH", "/api/v1/tokens/3"), "405 DELETE");
+  EXPECT_EQ(route_of("GET", "/api/v1/users/3"), "GET /api/v1/users/{id}");
   EXPECT_EQ(route_of("POST", "/api/v1/meta"), "405 GET,HEAD");
 }
 

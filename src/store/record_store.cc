@@ -45,6 +45,11 @@ json::value field_to_json(const FieldDef& f, const SqlValue& v) {
     case FieldKind::kTimestamp: return json::string(format_rfc3339(to_i(v)));
     case FieldKind::kInt:
     case FieldKind::kRef: return to_i(v);
+    case FieldKind::kRefList: {
+      boost::system::error_code ec;
+      json::value parsed = json::parse(std::get<std::string>(v), ec);
+      return ec ? json::value(json::array{}) : parsed;
+    }
   }
   return nullptr;
 }
@@ -58,6 +63,7 @@ SqlValue field_to_sql(const FieldDef& f, const json::value& v) {
     case FieldKind::kTimestamp: return *parse_rfc3339(v.as_string());
     case FieldKind::kInt:
     case FieldKind::kRef: return v.as_int64();
+    case FieldKind::kRefList: return json::serialize(v);
   }
   return std::monostate{};
 }

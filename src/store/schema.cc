@@ -121,7 +121,8 @@ Result<void> ensure_type_table(SqlConn& c, const RecordType& t) {
 std::string column_type(FieldKind k) {
   switch (k) {
     case FieldKind::kText:
-    case FieldKind::kChoice: return "TEXT";
+    case FieldKind::kChoice:
+    case FieldKind::kRefList: return "TEXT";
     default: return "BIGINT";
   }
 }
@@ -151,6 +152,11 @@ Result<void> ensure_schema(SqlConn& c, const Registry& reg) {
                   ", username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL, email TEXT, "
                   "password_hash TEXT NOT NULL, roles TEXT NOT NULL, organisation BIGINT, "
                   "disabled BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)"));
+  {  // additive: columns added to users since its first version
+    ORDO_ASSIGN(auto cols, existing_columns(c, "users"));
+    if (!cols.count("auth")) ORDO_TRY(c.exec("ALTER TABLE users ADD COLUMN auth TEXT NOT NULL DEFAULT 'local'"));
+  }
+  ORDO_TRY(c.exec("CREATE INDEX IF NOT EXISTS users_organisation_idx ON users (organisation, id)"));
   ORDO_TRY(c.exec("CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL, "
                   "csrf_token TEXT NOT NULL, created_at BIGINT NOT NULL, last_seen BIGINT NOT NULL, "
                   "expires_at BIGINT NOT NULL)"));
