@@ -29,7 +29,10 @@ struct HttpClient::Impl {
 };
 
 HttpClient::HttpClient(std::uint16_t port) : impl_(std::make_unique<Impl>()), port_(port) {}
+HttpClient::HttpClient(HttpClient&&) noexcept = default;
+HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 HttpClient::~HttpClient() {
+  if (!impl_) return;
   if (impl_->stream) {
     beast::error_code ec;
     impl_->stream->socket().shutdown(tcp::socket::shutdown_both, ec);

@@ -30,6 +30,8 @@ class HttpClient {
  public:
   explicit HttpClient(std::uint16_t port);
   ~HttpClient();
+  HttpClient(HttpClient&&) noexcept;
+  HttpClient& operator=(HttpClient&&) noexcept;
 
   std::string bearer;      // sent as Authorization: Bearer … when set
   std::string cookie;      // sent as Cookie when set

@@ -189,10 +189,12 @@ namespace {
 template <class Decide>
 Result<json::object> change_record(Store& store, const Registry& reg, const Clock& clock, const Principal& p,
                                    const RecordType& t, std::int64_t id, std::optional<std::int64_t> expected,
-                                   const Scope& read_scope, const char* action, Decide decide_change) {
+                                   const Scope& read_scope, const std::optional<Error>& refused, const char* action,
+                                   Decide decide_change) {
   Instant now = clock.now();
   return store.write([&](SqlConn& c) -> Result<json::object> {
     ORDO_ASSIGN(json::object cur, load_visible(c, t, id, read_scope));
+    if (refused) return *refused;  // visible but not theirs to change: 403 before anything else
     std::int64_t version = cur.at("version").as_int64();
     if (expected && *expected != version)
       return Error{ErrorKind::kPreconditionFailed,
@@ -221,13 +223,12 @@ Result<json::object> change_record(Store& store, const Registry& reg, const Cloc
 Result<json::object> App::patch(const Principal& p, const RecordType& t, std::int64_t id,
                                 std::optional<std::int64_t> expected, const json::object& body) {
   ORDO_ASSIGN(Scope rs, authorize(p, t, Op::kRead));
-  Decision d = decide(t, p.roles, Op::kUpdate);
+  std::optional<Error> refused;
+  if (!decide(t, p.roles, Op::kUpdate).allowed) refused = forbidden("your role may not change " + t.plural);
   ORDO_ASSIGN(auto from_body, body_version(body));
   if (!expected) expected = from_body;
-  auto result = change_record(*impl_->store, *impl_->registry, *impl_->clock, p, t, id, expected, rs, "update",
+  auto result = change_record(*impl_->store, *impl_->registry, *impl_->clock, p, t, id, expected, rs, refused, "update",
                               [&](const json::object& cur, const std::string& status, Instant) -> Result<Change> {
-                                // Visible, so now the permission decides (403), then the input (400).
-                                if (!d.allowed) return forbidden("your role may not change " + t.plural);
                                 ORDO_TRY(check_public_body(rs, t, body));
                                 if (!expected)
                                   return field_error("version", "is required: send If-Match: \"N\" or a \"version\" "
@@ -248,11 +249,11 @@ Result<json::object> App::transition(const Principal& p, const RecordType& t, st
   if (!expected) expected = from_body;
   const json::value* to_v = body.if_contains("to");
   std::string to = to_v && to_v->is_string() ? std::string(to_v->as_string()) : std::string();
-  auto result = change_record(*impl_->store, *impl_->registry, *impl_->clock, p, t, id, expected, rs, "transition",
+  std::optional<Error> refused;
+  if (!decide(t, p.roles, Op::kTransition, to).allowed)
+    refused = forbidden("your role may not move " + t.plural + (to.empty() ? std::string() : " to '" + to + "'"));
+  auto result = change_record(*impl_->store, *impl_->registry, *impl_->clock, p, t, id, expected, rs, refused, "transition",
                               [&](const json::object& cur, const std::string& status, Instant now) -> Result<Change> {
-                                if (!decide(t, p.roles, Op::kTransition, to).allowed)
-                                  return forbidden("your role may not move " + t.plural +
-                                                   (to.empty() ? std::string() : " to '" + to + "'"));
                                 ORDO_TRY(check_public_body(rs, t, body));
                                 return validate_transition(t, cur, status, body, now);
                               });

@@ -1,0 +1,258 @@
+// The outside-in isolation suite: for every route of the route table × every role × an
+// own and a foreign organisation, the HTTP answer is the one the declared rules allow —
+// 404 for records the caller may not know exist, 403 for forbidden actions on visible
+// ones. Expectations are derived from each route's Rule and each record type's policies
+// (domain/access.h), not listed by hand; a route without a rule fails the suite.
+#include <map>
+
+#include <boost/json.hpp>
+
+#include "api/api_fixture.h"
+#include "test_db.h"
+#include "domain/access.h"
+#include "http/router.h"
+
+namespace ordo::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kPassword = "isolation-test-password";
+const std::vector<std::string> kTestRoles{"admin", "process_manager", "agent", "auditor", "requester"};
+
+class Isolation : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    if (HasFatalFailure()) return;
+    create("organisations", R"({"name":"Provider","kind":"provider"})");
+    own_org_ = create("organisations", R"({"name":"Own Co","kind":"customer"})").at("id").as_int64();
+    foreign_org_ = create("organisations", R"({"name":"Foreign Co","kind":"customer"})").at("id").as_int64();
+    Principal sys = app().system_principal();
+    for (const auto& role : kTestRoles) {
+      json::object body{{"username", "u_" + role}, {"password", kPassword}, {"roles", json::array{json::string(role)}}};
+      if (role == "requester") body["organisation"] = own_org_;
+      auto u = app().create_user(sys, body);
+      ASSERT_TRUE(u) << u.error().message;
+      user_ids_[role] = u->at("id").as_int64();
+      auto s = app().login("u_" + role, kPassword, "test");
+      ASSERT_TRUE(s) << s.error().message;
+      auto p = app().authenticate_session(s->token);
+      ASSERT_TRUE(p);
+      auto tok = app().create_token(*p, json::object{{"name", "iso"}});
+      ASSERT_TRUE(tok);
+      tokens_[role] = std::string(tok->at("token").as_string());
+      token_ids_[role] = tok->at("id").as_int64();
+    }
+    {  // A bystander's token: someone else's token for every role (admins revoke it).
+      auto u = app().create_user(sys, json::object{{"username", "bystander"}, {"password", kPassword}, {"roles", json::array{"agent"}}});
+      ASSERT_TRUE(u);
+      auto s = app().login("bystander", kPassword, "test");
+      auto p = app().authenticate_session(s->token);
+      bystander_token_ = app().create_token(*p, json::object{{"name", "other"}})->at("id").as_int64();
+    }
+    // One own and one foreign record of every type (types without a tenant: the same one).
+    std::int64_t svc = create("services", R"({"name":"Mail","lifecycle":"live"})").at("id").as_int64();
+    std::int64_t team = create("teams", json::serialize(json::object{
+                                            {"name", "Desk"}, {"members", json::array{user_ids_["agent"]}}}))
+                            .at("id").as_int64();
+    records_["organisations"] = {own_org_, foreign_org_};
+    records_["services"] = {svc, svc};
+    records_["teams"] = {team, team};
+    auto incident = [&](std::int64_t org) {
+      return create("incidents", json::serialize(json::object{{"title", "Printer"}, {"impact", 2}, {"urgency", 2},
+                                                              {"customer", org}, {"service", svc},
+                                                              {"assignment_group", team}}))
+          .at("id").as_int64();
+    };
+    records_["incidents"] = {incident(own_org_), incident(foreign_org_)};
+  }
+
+  // A valid body for creating a record of `plural` as `role`.
+  std::string create_body(const std::string& plural) {
+    if (plural == "organisations") return R"({"name":"New Co","kind":"customer"})";
+    if (plural == "services") return R"({"name":"New service","lifecycle":"pipeline"})";
+    if (plural == "teams") return R"({"name":"New team"})";
+    if (plural == "incidents") return R"({"title":"From the portal","impact":3,"urgency":3})";
+    return "";
+  }
+  std::string patch_body(const std::string& plural) {
+    if (plural == "incidents") return R"({"title":"Renamed"})";
+    if (plural == "organisations" || plural == "services" || plural == "teams") return R"({"description":"changed"})";
+    return "";
+  }
+
+  std::int64_t own_org_ = 0, foreign_org_ = 0, bystander_token_ = 0;
+  std::map<std::string, std::int64_t> user_ids_, token_ids_;
+  std::map<std::string, std::string> tokens_;
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> records_;  // plural → (own, foreign)
+};
+
+std::string target_for(std::string pattern, const std::string& type, std::int64_t id) {
+  auto sub = [&](const std::string& key, const std::string& v) {
+    if (auto at = pattern.find(key); at != std::string::npos) pattern.replace(at, key.size(), v);
+  };
+  sub("{type}", type);
+  sub("{id}", std::to_string(id));
+  return pattern;
+}
+
+bool has_internal_field(const RecordType& t, const json::value& v) {
+  auto check = [&](const json::object& o) {
+    for (const auto& f : t.fields)
+      if (f.is_internal && o.contains(f.name)) return true;
+    return false;
+  };
+  if (v.is_object() && v.as_object().contains("items")) {
+    for (const auto& it : v.at("items").as_array())
+      if (it.is_object() && check(it.as_object())) return true;
+    return false;
+  }
+  return v.is_object() && check(v.as_object());
+}
+
+TEST_P(Isolation, EveryRouteEveryRoleEveryOrganisation) {
+  const auto routes = api_routes(RouterOptions{});
+  int checked = 0;
+  for (const auto& route : routes) {
+    const bool has_type = route.pattern.find("{type}") != std::string::npos;
+    const bool has_id = route.pattern.find("{id}") != std::string::npos;
+    for (const auto& role : kTestRoles) {
+      HttpClient c(port());
+      c.bearer = tokens_[role];
+      const std::vector<std::string> roles{role};
+      const bool staff = role != "requester";
+      auto run = [&](const std::string& target, const std::string& body, const std::string& what) {
+        auto r = c.request(route.method, target, body, {{"If-Match", "\"1\""}});
+        ++checked;
+        return std::make_pair(r, route.method + " " + target + " as " + role + " (" + what + ")");
+      };
+      switch (route.rule) {
+        case Rule::kUnset:
+          ADD_FAILURE() << route.method << " " << route.pattern << " has no permission rule";
+          break;
+        case Rule::kPublic: {
+          if (route.method != "GET") break;  // login is covered by the auth tests
+          auto [r, what] = run(route.pattern, "", "public");
+          EXPECT_EQ(r.status, 200) << what;
+          auto anon = anonymous().get(route.pattern);
+          EXPECT_EQ(anon.status, 200) << route.pattern << " anonymously";
+          break;
+        }
+        case Rule::kAnyUser: {
+          if (route.pattern.find("logout") != std::string::npos) break;  // would end the test's session
+          if (route.method == "DELETE") {  // own token: revoked; someone else's: unknown
+            auto [foreign, fwhat] = run(target_for(route.pattern, "", bystander_token_), "", "foreign token");
+            EXPECT_EQ(foreign.status, role == "admin" ? 204 : 404) << fwhat;
+            break;
+          }
+          auto [r, what] = run(route.pattern, route.method == "POST" ? R"({"name":"x"})" : "", "self");
+          EXPECT_TRUE(r.status == 200 || r.status == 201) << what << ": " << r.status << " " << r.body;
+          auto anon = anonymous().request(route.method, route.pattern, route.method == "POST" ? "{}" : "");
+          EXPECT_EQ(anon.status, 401) << route.pattern << " anonymously";
+          break;
+        }
+        case Rule::kStaffRead: {
+          if (!has_id) {
+            auto [r, what] = run(route.pattern, "", "directory");
+            EXPECT_EQ(r.status, staff ? 200 : 403) << what;
+          } else {
+            auto [other, owhat] = run(target_for(route.pattern, "", user_ids_["admin"]), "", "another user");
+            EXPECT_EQ(other.status, staff ? 200 : 404) << owhat;
+            auto [self, swhat] = run(target_for(route.pattern, "", user_ids_[role]), "", "self");
+            EXPECT_EQ(self.status, 200) << swhat;
+          }
+          break;
+        }
+        case Rule::kAdmin: {
+          std::string body = route.method == "POST" && !has_id ? R"({"username":"made_by_)" + role +
+                                                                     R"(","password":"long enough password","roles":["agent"]})"
+                             : route.pattern.find("password") != std::string::npos ? R"({"password":"another long password"})"
+                                                                                     : R"({"display_name":"Changed"})";
+          std::int64_t target = user_ids_["auditor"];
+          if (role == "auditor") target = user_ids_["agent"];
+          auto [r, what] = run(has_id ? target_for(route.pattern, "", target) : route.pattern, body, "another user");
+          int expected = role == "admin" ? (route.method == "POST" && !has_id ? 201 : route.pattern.find("password") != std::string::npos ? 204 : 200)
+                                         : staff ? 403 : (has_id ? 404 : 403);
+          EXPECT_EQ(r.status, expected) << what << ": " << r.body;
+          break;
+        }
+        case Rule::kRecordRead:
+        case Rule::kRecordCreate:
+        case Rule::kRecordUpdate:
+        case Rule::kRecordTransition: {
+          ASSERT_TRUE(has_type) << route.pattern;
+          for (const auto& [plural, ids] : records_) {
+            const RecordType& t = *app().registry().by_plural(plural);
+            const Decision read = decide(t, roles, Op::kRead);
+            const bool scoped = read.own_org_only && (t.tenant_field() || t.tenant_is_self);
+            if (route.rule == Rule::kRecordCreate) {
+              const Decision d = decide(t, roles, Op::kCreate);
+              auto [r, what] = run(target_for(route.pattern, plural, 0), create_body(plural), "create");
+              EXPECT_EQ(r.status, d.allowed ? 201 : 403) << what << ": " << r.body;
+              if (r.status == 201 && d.own_org_only && t.tenant_field())
+                EXPECT_EQ(r.json().at(t.tenant_field()->name), own_org_) << what << ": forced to own organisation";
+              if (d.allowed && d.own_org_only && t.tenant_field()) {
+                json::object foreign = json::parse(create_body(plural)).as_object();
+                foreign[t.tenant_field()->name] = foreign_org_;
+                auto [f, fwhat] = run(target_for(route.pattern, plural, 0), json::serialize(foreign), "create for a foreign organisation");
+                EXPECT_EQ(f.status, 403) << fwhat;
+              }
+              continue;
+            }
+            if (!has_id) {  // list
+              auto [r, what] = run(target_for(route.pattern, plural, 0), "", "list");
+              EXPECT_EQ(r.status, read.allowed ? 200 : 403) << what;
+              if (r.status == 200) {
+                const json::value page = r.json();
+                for (const auto& item : page.at("items").as_array()) {
+                  if (!scoped) break;
+                  std::int64_t org = t.tenant_is_self ? item.at("id").as_int64() : item.at(t.tenant_field()->name).as_int64();
+                  EXPECT_EQ(org, own_org_) << what << ": lists a foreign organisation's record";
+                }
+                if (read.public_fields_only) EXPECT_FALSE(has_internal_field(t, r.json())) << what;
+              }
+              continue;
+            }
+            for (bool own : {true, false}) {
+              std::int64_t id = own ? ids.first : ids.second;
+              // A type without a workflow has no transitions resource at all.
+              const bool visible = read.allowed && (!scoped || own) &&
+                                   (route.rule != Rule::kRecordTransition || t.workflow.has_value());
+              std::string body;
+              int allowed_status = 200;
+              bool permitted = true;
+              if (route.rule == Rule::kRecordUpdate) {
+                body = patch_body(plural);
+                permitted = decide(t, roles, Op::kUpdate).allowed;
+              } else if (route.rule == Rule::kRecordTransition) {
+                body = R"({"to":"cancelled"})";
+                permitted = decide(t, roles, Op::kTransition, "cancelled").allowed;
+              }
+              auto [r, what] = run(target_for(route.pattern, plural, id), body, own ? "own organisation" : "foreign organisation");
+              if (!visible) {
+                EXPECT_EQ(r.status, 404) << what << ": " << r.body;
+              } else if (!permitted) {
+                EXPECT_EQ(r.status, 403) << what << ": " << r.body;
+              } else if (route.rule == Rule::kRecordRead) {
+                EXPECT_EQ(r.status, allowed_status) << what << ": " << r.body;
+                if (read.public_fields_only) EXPECT_FALSE(has_internal_field(t, r.json())) << what;
+              } else {
+                // Permitted: the answer is about the record, never about access.
+                EXPECT_TRUE(r.status != 401 && r.status != 403 && r.status != 404) << what << ": " << r.status << " " << r.body;
+              }
+            }
+          }
+          break;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, Isolation, ::testing::ValuesIn(backends()),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
+
+}  // namespace
+}  // namespace ordo::testing
