@@ -4,6 +4,11 @@
 // tests with how to install it: they never skip.
 #include "app/ldap_auth.h"
 
+#include <boost/json.hpp>
+
+#include "app/app.h"
+#include "test_db.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -489,6 +494,40 @@ TEST(LdapEscapeTest, EscapesRfc4514Specials) {
   EXPECT_EQ(escape_dn_value(std::string("a\0b\n\x7F", 5)), "a\\00b\\0A\\7F");
   EXPECT_EQ(escape_dn_value("J\xC3\xBCrgen"), "J\xC3\xBCrgen");  // UTF-8 passes through
   EXPECT_EQ(escape_dn_value(""), "");
+}
+
+// End to end through App::login: a user marked auth=ldap logs in with the directory's
+// password (not a local one), and the directory being down is not a wrong password.
+
+TEST_F(LdapAuthTest, AppLoginBindsDirectoryUsers) {
+  std::string url = ordo::testing::fresh_sqlite_url();
+  ManualClock clock(1772442900);
+  ASSERT_TRUE(init_database({url, "admin", "admin-password-long", true, &clock}));
+  AppOptions o;
+  o.db_url = url;
+  o.clock = &clock;
+  o.fast_password_hashing = true;
+  o.ldap = options();
+  auto app = App::open(o);
+  ASSERT_TRUE(app) << app.error().message;
+  auto made = (*app)->create_user((*app)->system_principal(),
+                                  boost::json::object{{"username", "alice"}, {"auth", "ldap"}, {"roles", boost::json::array{"agent"}}});
+  ASSERT_TRUE(made) << made.error().message;
+  auto ok = (*app)->login("alice", kAlicePw, "test");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->user.at("username"), "alice");
+  auto wrong = (*app)->login("alice", "not-alices-password", "test");
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().kind, ErrorKind::kUnauthenticated);
+  // bob exists in the directory but not in Ordo: no login.
+  EXPECT_FALSE((*app)->login("bob", kBobPw, "test"));
+  (*app)->close();
+  o.ldap.url = "ldap://127.0.0.1:1";  // nothing listens there
+  auto down = App::open(o);
+  ASSERT_TRUE(down);
+  auto unavailable = (*down)->login("alice", kAlicePw, "test");
+  ASSERT_FALSE(unavailable);
+  EXPECT_EQ(unavailable.error().kind, ErrorKind::kUnavailable);
 }
 
 }  // namespace

@@ -236,3 +236,39 @@ TEST(Cli, FlagsBeatEnvironmentBeatConfigFile) {
 
 }  // namespace
 }  // namespace ordo::testing
+
+namespace ordo::testing {
+namespace {
+
+TEST(Cli, UserAddAndPasswd) {
+  std::string db = fresh_sqlite_url();
+  ASSERT_EQ(run_command({ORDO_BINARY, "init", "--db", db, "--admin-password-file", password_file()}).first, 0);
+  std::string pw = ::testing::TempDir() + "ordo-cli-user-pw-" + std::to_string(getpid());
+  std::ofstream(pw) << "agent password 1\n";
+  auto added = run_command({ORDO_BINARY, "user", "add", "pat", "--db", db, "--role", "agent", "--display-name",
+                            "Pat Agent", "--password-file", pw});
+  EXPECT_EQ(added.first, 0) << added.second;
+  EXPECT_NE(added.second.find("created user pat"), std::string::npos) << added.second;
+  auto dup = run_command({ORDO_BINARY, "user", "add", "pat", "--db", db, "--role", "agent", "--password-file", pw});
+  EXPECT_NE(dup.first, 0);
+  EXPECT_NE(dup.second.find("username: is taken"), std::string::npos) << dup.second;
+  auto bad_role = run_command({ORDO_BINARY, "user", "add", "sam", "--db", db, "--role", "wizard", "--password-file", pw});
+  EXPECT_NE(bad_role.first, 0);
+  EXPECT_NE(bad_role.second.find("unknown role"), std::string::npos) << bad_role.second;
+  std::ofstream(pw) << "a new agent password\n";
+  auto changed = run_command({ORDO_BINARY, "user", "passwd", "pat", "--db", db, "--password-file", pw});
+  EXPECT_EQ(changed.first, 0) << changed.second;
+  auto nobody = run_command({ORDO_BINARY, "user", "passwd", "nobody", "--db", db, "--password-file", pw});
+  EXPECT_NE(nobody.first, 0);
+  // The new password works over HTTP.
+  Subprocess server({ORDO_BINARY, "serve", "--db", db, "--listen", "127.0.0.1:0"});
+  auto port = server.wait_for_port();
+  ASSERT_TRUE(port) << server.output();
+  HttpClient c(*port);
+  EXPECT_EQ(c.post("/api/v1/auth/login", R"({"username":"pat","password":"a new agent password"})").status, 200);
+  server.kill(SIGTERM);
+  EXPECT_EQ(server.wait(), 0);
+}
+
+}  // namespace
+}  // namespace ordo::testing
