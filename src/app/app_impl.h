@@ -40,6 +40,9 @@ bool verify_password(const std::string& hash, std::string_view password);
 // Inserts a user row; returns its id. Used by init and user management.
 Result<std::int64_t> insert_user(SqlConn& c, const std::string& username, const std::string& display_name,
                                  const std::string& password_hash, const std::string& roles, Instant now);
+// Roles are stored as one comma-separated text column ("agent,process_manager:incident").
+std::vector<std::string> split_roles(const std::string& s);
+
 // Password rules: 12 to 1024 bytes.
 Result<void> check_password_rules(std::string_view password, const char* field = "password");
 

@@ -18,14 +18,8 @@ struct SodiumInit {
 };
 void ensure_sodium() { static SodiumInit once; }
 
-std::int64_t to_i(const SqlValue& v) {
-  if (auto p = std::get_if<std::int64_t>(&v)) return *p;
-  return 0;
-}
-std::string to_s(const SqlValue& v) {
-  if (auto p = std::get_if<std::string>(&v)) return *p;
-  return {};
-}
+
+}  // namespace
 
 std::vector<std::string> split_roles(const std::string& s) {
   std::vector<std::string> out;
@@ -39,22 +33,24 @@ std::vector<std::string> split_roles(const std::string& s) {
   return out;
 }
 
+namespace {
+
 // Row: id, username, display_name, roles, organisation, disabled
 Principal principal_from(const SqlRow& r, std::size_t at) {
   Principal p;
-  p.user_id = to_i(r[at]);
-  p.username = to_s(r[at + 1]);
-  p.roles = split_roles(to_s(r[at + 3]));
-  if (!std::holds_alternative<std::monostate>(r[at + 4])) p.organisation = to_i(r[at + 4]);
+  p.user_id = sql_int(r[at]);
+  p.username = sql_text(r[at + 1]);
+  p.roles = split_roles(sql_text(r[at + 3]));
+  if (!std::holds_alternative<std::monostate>(r[at + 4])) p.organisation = sql_int(r[at + 4]);
   return p;
 }
 
 json::object user_json(const SqlRow& r, std::size_t at) {
   json::array roles;
-  for (auto& role : split_roles(to_s(r[at + 3]))) roles.push_back(json::string(role));
-  json::object u{{"id", to_i(r[at])}, {"username", to_s(r[at + 1])}, {"display_name", to_s(r[at + 2])},
+  for (auto& role : split_roles(sql_text(r[at + 3]))) roles.push_back(json::string(role));
+  json::object u{{"id", sql_int(r[at])}, {"username", sql_text(r[at + 1])}, {"display_name", sql_text(r[at + 2])},
                  {"roles", std::move(roles)}};
-  u["organisation"] = std::holds_alternative<std::monostate>(r[at + 4]) ? json::value(nullptr) : json::value(to_i(r[at + 4]));
+  u["organisation"] = std::holds_alternative<std::monostate>(r[at + 4]) ? json::value(nullptr) : json::value(sql_int(r[at + 4]));
   return u;
 }
 
@@ -99,7 +95,7 @@ Result<std::int64_t> insert_user(SqlConn& c, const std::string& username, const 
     if (rows.error().kind == ErrorKind::kConflict) return field_error("username", "is taken");
     return rows.take_error();
   }
-  return to_i(rows->at(0).at(0));
+  return sql_int(rows->at(0).at(0));
 }
 
 Result<void> check_password_rules(std::string_view password, const char* field) {
@@ -126,7 +122,7 @@ Result<Session> App::login(std::string_view username, std::string_view password,
   static const std::string kDummy = *hash_password("ordo-dummy-password", impl_->options.fast_password_hashing);
   bool found = !rows.empty();
   bool pass_ok = false;
-  if (found && to_s(rows[0][7]) == "ldap") {
+  if (found && sql_text(rows[0][7]) == "ldap") {
     // Directory users: the directory decides; it being down is not a wrong password.
     if (!impl_->options.ldap.enabled())
       return Error{ErrorKind::kUnavailable, "this user logs in through LDAP, which is not configured", {}, {}};
@@ -134,12 +130,12 @@ Result<Session> App::login(std::string_view username, std::string_view password,
     if (!bound && bound.error().kind == ErrorKind::kUnavailable) return bound.take_error();
     pass_ok = bound.ok();
   } else {
-    pass_ok = verify_password(found ? to_s(rows[0][6]) : kDummy, password);
+    pass_ok = verify_password(found ? sql_text(rows[0][6]) : kDummy, password);
   }
-  bool enabled = found && to_i(rows[0][5]) == 0;
+  bool enabled = found && sql_int(rows[0][5]) == 0;
   if (!found || !pass_ok || !enabled) {
     impl_->throttle.failure(username, source, now);
-    std::int64_t uid = found ? to_i(rows[0][0]) : 0;
+    std::int64_t uid = found ? sql_int(rows[0][0]) : 0;
     json::object data{{"username", std::string(username)}, {"source", std::string(source)},
                       {"reason", !found ? "unknown user" : !enabled ? "disabled" : "wrong password"}};
     (void)store.write([&](SqlConn& c) { return append_event(c, {now, uid, std::string(username), "security", uid, "login_failed", data}); });
@@ -184,10 +180,10 @@ Result<json::object> App::list_tokens(const Principal& p) {
   }));
   json::array items;
   auto ts = [](const SqlValue& v) {
-    return std::holds_alternative<std::monostate>(v) ? json::value(nullptr) : json::value(format_rfc3339(to_i(v)));
+    return std::holds_alternative<std::monostate>(v) ? json::value(nullptr) : json::value(format_rfc3339(sql_int(v)));
   };
   for (const auto& r : rows)
-    items.push_back(json::object{{"id", to_i(r[0])}, {"name", to_s(r[1])}, {"read_only", to_i(r[2]) != 0},
+    items.push_back(json::object{{"id", sql_int(r[0])}, {"name", sql_text(r[1])}, {"read_only", sql_int(r[2]) != 0},
                                  {"created_at", ts(r[3])}, {"expires_at", ts(r[4])}, {"revoked_at", ts(r[5])}});
   return json::object{{"items", std::move(items)}};
 }
@@ -196,12 +192,12 @@ Result<void> App::revoke_token(const Principal& p, std::int64_t id) {
   Instant now = impl_->clock->now();
   auto r = impl_->store->write([&](SqlConn& c) -> Result<bool> {
     ORDO_ASSIGN(auto rows, c.query("SELECT user_id, revoked_at FROM api_tokens WHERE id = ?", {id}));
-    bool mine = !rows.empty() && to_i(rows[0][0]) == p.user_id;
+    bool mine = !rows.empty() && sql_int(rows[0][0]) == p.user_id;
     if (rows.empty() || (!mine && !p.has_role("admin"))) return not_found("no token with id " + std::to_string(id));
     if (!std::holds_alternative<std::monostate>(rows[0][1])) return true;  // already revoked
     ORDO_TRY(c.exec("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", {now, id}));
     ORDO_TRY(append_event(c, {now, p.user_id, p.username, "security", id, "token_revoked",
-                              json::object{{"owner", to_i(rows[0][0])}}}));
+                              json::object{{"owner", sql_int(rows[0][0])}}}));
     return true;
   });
   if (!r) return r.take_error();
@@ -213,7 +209,7 @@ Result<void> App::logout(std::string_view token) {
   auto r = impl_->store->write([&](SqlConn& c) -> Result<bool> {
     ORDO_ASSIGN(auto rows, c.query("DELETE FROM sessions WHERE token_hash = ? RETURNING user_id", {h}));
     if (!rows.empty()) {
-      std::int64_t uid = to_i(rows[0][0]);
+      std::int64_t uid = sql_int(rows[0][0]);
       ORDO_TRY(append_event(c, {impl_->clock->now(), uid, "", "security", uid, "logout", {}}));
     }
     return true;
@@ -234,12 +230,12 @@ Result<Principal> App::authenticate_session(std::string_view token) {
   }));
   if (rows.empty()) return no_auth("invalid or expired session");
   const SqlRow& r = rows[0];
-  Instant last_seen = to_i(r[7]), expires = to_i(r[8]);
-  if (to_i(r[5]) != 0 || now >= expires || now - last_seen >= impl_->options.session_idle_seconds)
+  Instant last_seen = sql_int(r[7]), expires = sql_int(r[8]);
+  if (sql_int(r[5]) != 0 || now >= expires || now - last_seen >= impl_->options.session_idle_seconds)
     return no_auth("invalid or expired session");
   Principal p = principal_from(r, 0);
   p.via_session = true;
-  p.csrf_token = to_s(r[6]);
+  p.csrf_token = sql_text(r[6]);
   if (now - last_seen >= 60) {  // keep idle expiry honest without a write per request
     (void)impl_->store->write([&](SqlConn& c) {
       return c.exec("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", {now, h});
@@ -260,11 +256,11 @@ Result<Principal> App::authenticate_bearer(std::string_view token) {
   }));
   if (rows.empty()) return no_auth("invalid API token");
   const SqlRow& r = rows[0];
-  bool expired = !std::holds_alternative<std::monostate>(r[7]) && now >= to_i(r[7]);
+  bool expired = !std::holds_alternative<std::monostate>(r[7]) && now >= sql_int(r[7]);
   bool revoked = !std::holds_alternative<std::monostate>(r[8]);
-  if (to_i(r[5]) != 0 || expired || revoked) return no_auth("invalid API token");
+  if (sql_int(r[5]) != 0 || expired || revoked) return no_auth("invalid API token");
   Principal p = principal_from(r, 0);
-  p.read_only = to_i(r[6]) != 0;
+  p.read_only = sql_int(r[6]) != 0;
   return p;
 }
 
@@ -301,7 +297,7 @@ Result<json::object> App::create_token(const Principal& p, const json::object& b
                                    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                                    {p.user_id, name, sha256_hex(token), std::int64_t{read_only ? 1 : 0}, now,
                                     expires ? SqlValue{*expires} : SqlValue{}}));
-    std::int64_t id = to_i(rows.at(0).at(0));
+    std::int64_t id = sql_int(rows.at(0).at(0));
     ORDO_TRY(append_event(c, {now, p.user_id, p.username, "security", id, "token_created",
                               json::object{{"name", name}, {"read_only", read_only}}}));
     json::object out{{"id", id}, {"name", name}, {"token", token}, {"read_only", read_only},

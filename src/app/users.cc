@@ -16,35 +16,20 @@ namespace {
 constexpr const char* kCols =
     "id, username, display_name, email, roles, organisation, disabled, created_at, updated_at, auth";
 
-std::int64_t to_i(const SqlValue& v) {
-  if (auto p = std::get_if<std::int64_t>(&v)) return *p;
-  return 0;
-}
-std::string to_s(const SqlValue& v) {
-  if (auto p = std::get_if<std::string>(&v)) return *p;
-  return {};
-}
 
 json::object user_from_row(const SqlRow& r) {
   json::array roles;
-  std::string rs = to_s(r[4]);
-  std::size_t start = 0;
-  while (start < rs.size()) {
-    auto comma = rs.find(',', start);
-    if (comma == std::string::npos) comma = rs.size();
-    if (comma > start) roles.push_back(json::string(rs.substr(start, comma - start)));
-    start = comma + 1;
-  }
-  json::object u{{"id", to_i(r[0])},
-                 {"username", to_s(r[1])},
-                 {"display_name", to_s(r[2])},
+  for (const auto& role : split_roles(sql_text(r[4]))) roles.push_back(json::string(role));
+  json::object u{{"id", sql_int(r[0])},
+                 {"username", sql_text(r[1])},
+                 {"display_name", sql_text(r[2])},
                  {"roles", std::move(roles)},
-                 {"disabled", to_i(r[6]) != 0},
-                 {"created_at", format_rfc3339(to_i(r[7]))},
-                 {"updated_at", format_rfc3339(to_i(r[8]))},
-                 {"auth", to_s(r[9])}};
-  u["email"] = std::holds_alternative<std::monostate>(r[3]) ? json::value(nullptr) : json::value(to_s(r[3]));
-  u["organisation"] = std::holds_alternative<std::monostate>(r[5]) ? json::value(nullptr) : json::value(to_i(r[5]));
+                 {"disabled", sql_int(r[6]) != 0},
+                 {"created_at", format_rfc3339(sql_int(r[7]))},
+                 {"updated_at", format_rfc3339(sql_int(r[8]))},
+                 {"auth", sql_text(r[9])}};
+  u["email"] = std::holds_alternative<std::monostate>(r[3]) ? json::value(nullptr) : json::value(sql_text(r[3]));
+  u["organisation"] = std::holds_alternative<std::monostate>(r[5]) ? json::value(nullptr) : json::value(sql_int(r[5]));
   return u;
 }
 
@@ -222,7 +207,7 @@ Result<json::object> App::list_users(const Principal& p, const QueryParams& para
   if (more) rows.resize(static_cast<std::size_t>(limit));
   json::array items;
   for (const auto& r : rows) items.push_back(user_from_row(r));
-  json::value next = more ? json::value(std::to_string(to_i(rows.back()[0]))) : json::value(nullptr);
+  json::value next = more ? json::value(std::to_string(sql_int(rows.back()[0]))) : json::value(nullptr);
   return json::object{{"items", std::move(items)}, {"next_cursor", std::move(next)}};
 }
 
@@ -242,7 +227,7 @@ Result<std::int64_t> App::user_id_by_name(std::string_view username) {
     return c.query("SELECT id FROM users WHERE username = ?", {std::string(username)});
   }));
   if (rows.empty()) return not_found("no user named '" + std::string(username) + "'");
-  return to_i(rows[0][0]);
+  return sql_int(rows[0][0]);
 }
 
 Result<json::object> App::patch_user(const Principal& p, std::int64_t id, const json::object& body) {
@@ -315,7 +300,7 @@ Result<void> App::set_password(const Principal& p, std::int64_t id, const json::
     ORDO_ASSIGN(auto rows, impl_->store->read([&](SqlConn& c) {
       return c.query("SELECT password_hash FROM users WHERE id = ?", {id});
     }));
-    if (rows.empty() || !verify_password(to_s(rows[0][0]), cur->as_string()))
+    if (rows.empty() || !verify_password(sql_text(rows[0][0]), cur->as_string()))
       return field_error("current_password", "is wrong");
   }
   ORDO_ASSIGN(std::string hash, hash_password(pw->as_string(), impl_->options.fast_password_hashing));

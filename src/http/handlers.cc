@@ -181,8 +181,11 @@ Response get_record_handler(App& app, const Request& req, const PathParams& para
   return record_response(200, *rec);
 }
 
-Response patch_record_handler(App& app, const Request& req, const PathParams& params, const Principal* p) {
-  assert(p);
+namespace {
+
+// PATCH and transitions share their shape: type, id, If-Match, a JSON body, one App call.
+template <class Call>
+Response change_handler(App& app, const Request& req, const PathParams& params, Call call) {
   auto t = record_type(app, params);
   if (!t) return error_response(req, t.error());
   auto id = record_id(params);
@@ -191,24 +194,25 @@ Response patch_record_handler(App& app, const Request& req, const PathParams& pa
   if (!version) return error_response(req, version.error());
   auto body = parse_json_object(req.body);
   if (!body) return error_response(req, body.error());
-  auto rec = app.patch(*p, **t, *id, *version, *body);
+  auto rec = call(**t, *id, *version, *body);
   if (!rec) return error_response(req, rec.error());
   return record_response(200, *rec);
 }
 
+}  // namespace
+
+Response patch_record_handler(App& app, const Request& req, const PathParams& params, const Principal* p) {
+  assert(p);
+  return change_handler(app, req, params, [&](const RecordType& t, std::int64_t id, auto version, const auto& body) {
+    return app.patch(*p, t, id, version, body);
+  });
+}
+
 Response transition_handler(App& app, const Request& req, const PathParams& params, const Principal* p) {
   assert(p);
-  auto t = record_type(app, params);
-  if (!t) return error_response(req, t.error());
-  auto id = record_id(params);
-  if (!id) return error_response(req, id.error());
-  auto version = parse_if_match(req.header("if-match"));
-  if (!version) return error_response(req, version.error());
-  auto body = parse_json_object(req.body);
-  if (!body) return error_response(req, body.error());
-  auto rec = app.transition(*p, **t, *id, *version, *body);
-  if (!rec) return error_response(req, rec.error());
-  return record_response(200, *rec);
+  return change_handler(app, req, params, [&](const RecordType& t, std::int64_t id, auto version, const auto& body) {
+    return app.transition(*p, t, id, version, body);
+  });
 }
 
 Response history_handler(App& app, const Request& req, const PathParams& params, const Principal* p) {

@@ -39,21 +39,10 @@ namespace {
 constexpr const char* kSelect =
     "SELECT seq, at, actor_id, actor, record_type, record_id, action, data, prev_hash, hash FROM events";
 
-std::int64_t as_int(const SqlValue& v) {
-  if (auto p = std::get_if<std::int64_t>(&v)) return *p;
-  if (auto d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
-  if (auto s = std::get_if<std::string>(&v)) return std::stoll(*s);
-  return 0;
-}
-std::string as_text(const SqlValue& v) {
-  if (auto s = std::get_if<std::string>(&v)) return *s;
-  if (auto p = std::get_if<std::int64_t>(&v)) return std::to_string(*p);
-  return {};
-}
 
 Event to_event(const SqlRow& r) {
-  return Event{as_int(r[0]), as_int(r[1]), as_int(r[2]), as_text(r[3]), as_text(r[4]),
-               as_int(r[5]),  as_text(r[6]), as_text(r[7]), as_text(r[8]), as_text(r[9])};
+  return Event{sql_int(r[0]), sql_int(r[1]), sql_int(r[2]), sql_text(r[3]), sql_text(r[4]),
+               sql_int(r[5]),  sql_text(r[6]), sql_text(r[7]), sql_text(r[8]), sql_text(r[9])};
 }
 
 }  // namespace
@@ -66,8 +55,8 @@ Result<std::int64_t> append_event(SqlConn& c, const NewEvent& ne) {
   }
   ORDO_ASSIGN(auto head, c.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
   Event e;
-  e.seq = head.empty() ? 1 : as_int(head[0][0]) + 1;
-  e.prev_hash = head.empty() ? kGenesisHash : as_text(head[0][1]);
+  e.seq = head.empty() ? 1 : sql_int(head[0][0]) + 1;
+  e.prev_hash = head.empty() ? kGenesisHash : sql_text(head[0][1]);
   e.at = ne.at;
   e.actor_id = ne.actor_id;
   e.actor = ne.actor;
@@ -126,7 +115,7 @@ Result<VerifyReport> verify_chain(SqlConn& c, const std::function<void(std::int6
   }
   ORDO_ASSIGN(auto head, c.query("SELECT value FROM ordo_meta WHERE key = 'chain_head'"));
   std::string expected = last_seq == 0 ? "" : std::to_string(last_seq) + " " + prev;
-  std::string recorded = head.empty() ? "" : as_text(head[0][0]);
+  std::string recorded = head.empty() ? "" : sql_text(head[0][0]);
   if (recorded != expected) {
     auto sp = recorded.find(' ');
     std::int64_t head_seq = sp == std::string::npos ? 0 : std::stoll(recorded.substr(0, sp));

@@ -30,6 +30,20 @@ using SqlRows = std::vector<SqlRow>;
 
 enum class SqlBackend { kSqlite, kPostgres };
 
+// Reading result values whose column type is known: an integer column (0 for NULL), a text
+// column ("" for NULL).
+inline std::int64_t sql_int(const SqlValue& v) {
+  if (auto p = std::get_if<std::int64_t>(&v)) return *p;
+  if (auto d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
+  return 0;
+}
+inline std::string sql_text(const SqlValue& v) {
+  if (auto p = std::get_if<std::string>(&v)) return *p;
+  if (auto i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  return {};
+}
+inline bool sql_null(const SqlValue& v) { return std::holds_alternative<std::monostate>(v); }
+
 class SqlConn {
  public:
   virtual ~SqlConn() = default;
