@@ -9,7 +9,7 @@ need=(g++ cmake ninja-build ccache pkg-config
       libldap-dev)
 case "${1:-build}" in
   test)  need+=(postgresql sqlite3 python3 curl slapd ldap-utils) ;;
-  bench) need+=(postgresql sqlite3 wrk curl) ;;
+  bench) need+=(postgresql sqlite3 wrk curl python3) ;;
 esac
 missing=()
 for p in "${need[@]}"; do

@@ -204,7 +204,7 @@ Result<json::object> change_record(Store& store, const Registry& reg, const Cloc
     std::string status = t.workflow ? std::string(cur.at("status").as_string()) : std::string();
     ORDO_ASSIGN(Change ch, decide_change(declared_values(t, cur), status, now));
     bool status_changed = t.workflow && ch.status != status;
-    if (ch.changes.empty() && !status_changed) return std::move(cur);  // nothing to do
+    if (ch.changes.empty() && !status_changed) return cur;  // nothing to do
     ORDO_TRY(check_refs(c, reg, t, ch.values, &ch.changes));
     if (!t.workflow) ch.status.clear();
     ORDO_ASSIGN(json::object rec, update_record(c, t, id, version, ch, now));

@@ -94,10 +94,11 @@ inline Result<void> ok() { return {}; }
 // Propagates the error of a Result-returning expression; binds the value otherwise.
 #define ORDO_CONCAT_INNER(a, b) a##b
 #define ORDO_CONCAT(a, b) ORDO_CONCAT_INNER(a, b)
-#define ORDO_TRY(expr)                         \
-  do {                                         \
-    auto _ordo_r = (expr);                     \
-    if (!_ordo_r) return _ordo_r.take_error(); \
+#define ORDO_TRY(expr) ORDO_TRY_IMPL(ORDO_CONCAT(_ordo_t_, __LINE__), expr)
+#define ORDO_TRY_IMPL(tmp, expr)           \
+  do {                                     \
+    auto tmp = (expr);                     \
+    if (!tmp) return tmp.take_error();     \
   } while (0)
 #define ORDO_ASSIGN(lhs, expr) ORDO_ASSIGN_IMPL(ORDO_CONCAT(_ordo_r_, __LINE__), lhs, expr)
 #define ORDO_ASSIGN_IMPL(tmp, lhs, expr) \

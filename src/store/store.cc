@@ -98,12 +98,15 @@ Result<void> with_pooled(ConnPool& pool, StoreStats* stats,
 class SqliteStore final : public Store {
  public:
   static constexpr std::size_t kMaxBatch = 256;
+  // Read connections: beyond a few per core they only add memory (each has its own page
+  // cache); handlers beyond this wait for a free one.
+  static constexpr std::size_t kMaxReaders = 16;
 
   SqliteStore(std::string path, std::unique_ptr<SqlConn> write_conn, StoreStats* stats)
       : path_(std::move(path)),
         stats_(stats),
         write_conn_(std::move(write_conn)),
-        readers_([p = path_] { return open_sqlite(p, false); }, 64) {
+        readers_([p = path_] { return open_sqlite(p, false); }, kMaxReaders) {
     writer_ = std::thread([this] { writer_loop(); });
   }
   ~SqliteStore() override { close(); }

@@ -1,0 +1,388 @@
+#!/usr/bin/env bash
+# bench/run.sh BUILD_DIR: the HTTP load benchmark behind `make bench` (see bench/README.md).
+#
+# For each backend (sqlite: a fresh file; postgres: a fresh database on $ORDO_TEST_PG_URL)
+# it runs `ordo init` and `ordo serve`, gets an API token, creates one organisation and one
+# service, then drives the server with wrk: creates (bench/wrk/create_incident.lua), then
+# gets of random existing incidents (bench/wrk/get_incident.lua), at each connection count.
+# The baselines: bench_sqlite_insert (a bare loop of durable single-row SQLite
+# transactions; on 1 thread before and after the Ordo runs, then at the other connection
+# counts) and bench_const_server (a Beast handler returning a constant) driven by wrk at the
+# same connection counts. Prints a table with each Ordo figure as a ratio to its baseline
+# and writes everything to bench/results/latest.json.
+#
+# Environment:
+#   BENCH_SECONDS      seconds per wrk run and per baseline run (default 5)
+#   BENCH_CONNECTIONS  connection counts (default "1 16 64"); wrk threads = min(conns, 2)
+#   BENCH_BACKENDS     backends to run (default "sqlite postgres")
+#   BENCH_KEEP_WORKDIR keep the temp dir (databases, server logs, raw wrk output) when set
+#   ORDO_TEST_PG_URL   a PostgreSQL superuser URL (tools/with-postgres.sh sets it); without
+#                      it the postgres backend is skipped, loudly
+#
+# Every server it starts is stopped on every exit path. Exit status is 0 only when every run
+# produced a figure; non-2xx responses are reported, not fatal.
+#
+#   tools/with-postgres.sh bench/run.sh build
+set -euo pipefail
+
+die() {
+  echo "bench: $*" >&2
+  exit 1
+}
+say() { echo "bench: $*" >&2; }
+
+[ $# -eq 1 ] || die "usage: $0 BUILD_DIR"
+[ -d "$1" ] || die "build directory '$1' does not exist (run make build first)"
+BUILD="$(cd "$1" && pwd)"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ORDO="$BUILD/ordo"
+INSERT_BIN="$BUILD/bench/bench_sqlite_insert"
+CONST_BIN="$BUILD/bench/bench_const_server"
+WRK_DIR="$HERE/wrk"
+RESULTS_DIR="$HERE/results"
+
+DURATION="${BENCH_SECONDS:-5}"
+read -r -a CONNECTIONS <<<"${BENCH_CONNECTIONS:-1 16 64}"
+read -r -a BACKENDS <<<"${BENCH_BACKENDS:-sqlite postgres}"
+[[ "$DURATION" =~ ^[1-9][0-9]*$ ]] || die "BENCH_SECONDS must be a whole number of seconds ≥ 1, got '$DURATION'"
+[ ${#CONNECTIONS[@]} -gt 0 ] || die "BENCH_CONNECTIONS is empty"
+for c in "${CONNECTIONS[@]}"; do
+  [[ "$c" =~ ^[1-9][0-9]*$ ]] || die "BENCH_CONNECTIONS must list whole numbers ≥ 1, got '$c'"
+done
+for b in "${BACKENDS[@]}"; do
+  [ "$b" = sqlite ] || [ "$b" = postgres ] || die "BENCH_BACKENDS: unknown backend '$b' (sqlite, postgres)"
+done
+
+for f in "$ORDO" "$INSERT_BIN" "$CONST_BIN"; do
+  [ -x "$f" ] || die "$f not found: build first (make build, or cmake --build $BUILD)"
+done
+for tool in wrk curl python3; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found: run tools/deps.sh bench"
+done
+
+load_before="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo null)"
+if python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= 1.0 else 1)' "$load_before" 2>/dev/null; then
+  say "WARNING: the machine is already busy (1-minute load average $load_before): figures will be low and noisy"
+fi
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/ordo-bench.XXXXXX")" || die "mktemp failed"
+RESULTS="$WORK/results.jsonl"
+: >"$RESULTS"
+failures=0
+server_pids=()
+pg_databases=()
+
+# Stops a server we started: SIGTERM (Ordo drains in-flight requests for up to 10 s), then
+# SIGKILL if it is still there after 15 s.
+stop_pid() {
+  local pid=$1
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "process $pid did not stop on SIGTERM within 15 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM HUP
+  local pid db
+  for pid in "${server_pids[@]}"; do stop_pid "$pid"; done
+  for db in "${pg_databases[@]}"; do
+    psql "$ORDO_TEST_PG_URL" -qX -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+  if [ -n "${BENCH_KEEP_WORKDIR:-}" ]; then
+    say "kept $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+forget_pid() {
+  local keep=() p
+  for p in "${server_pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+  server_pids=("${keep[@]+"${keep[@]}"}")
+}
+
+# json_get FILE KEY...: prints FILE's JSON value at the path of keys (list indexes are numbers).
+json_get() {
+  python3 - "$@" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))
+for k in sys.argv[2:]:
+    v = v[int(k)] if isinstance(v, list) else v[k]
+print(v if not isinstance(v, (dict, list)) else json.dumps(v))
+PY
+}
+
+# api OUT METHOD URL [CURL ARGS...]: one request; the body goes to OUT. Fails, showing the
+# body, unless the status is 2xx.
+api() {
+  local out=$1 method=$2 url=$3
+  shift 3
+  local code
+  code="$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "$@" "$url")" || {
+    say "$method $url: curl failed"
+    return 1
+  }
+  if [[ "$code" != 2?? ]]; then
+    say "$method $url -> HTTP $code: $(head -c 2000 "$out")"
+    return 1
+  fi
+}
+
+# wait_for_port PID LOG: waits for "…http://HOST:PORT" / "listening on HOST:PORT" in LOG and
+# prints PORT; fails if the process exits first or after 60 s.
+wait_for_port() {
+  local pid=$1 log=$2 port
+  for _ in $(seq 1 600); do
+    port="$(sed -n -e 's#.*serving on http://.*:\([0-9][0-9]*\).*#\1#p' \
+                   -e 's#.*listening on .*:\([0-9][0-9]*\)$#\1#p' "$log" | head -n 1)"
+    if [ -n "$port" ]; then
+      echo "$port"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# run_wrk SCRIPT URL CONNS OUTPUT: one wrk run; prints its JSON summary line (report.lua).
+run_wrk() {
+  local script=$1 url=$2 conns=$3 out=$4
+  local threads=$((conns < 2 ? conns : 2))
+  if ! wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 30s -s "$script" "$url" >"$out" 2>&1; then
+    say "wrk failed ($script, $conns connections):"
+    cat "$out" >&2
+    return 1
+  fi
+  local line
+  line="$(grep '^{"requests"' "$out" | tail -n 1)"
+  if [ -z "$line" ]; then
+    say "wrk printed no summary ($script, $conns connections):"
+    cat "$out" >&2
+    return 1
+  fi
+  echo "$line"
+}
+
+# record JSON: appends one line to the results file.
+record() { echo "$1" >>"$RESULTS"; }
+
+# bench_backend NAME DB_URL: init, serve, load, stop. Returns non-zero if it had to give up.
+bench_backend() {
+  local backend=$1 db_url=$2
+  local dir="$WORK/$backend"
+  mkdir -p "$dir"
+  local password
+  password="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+  printf '%s\n' "$password" >"$dir/admin-password"
+  chmod 600 "$dir/admin-password"
+
+  say "$backend: ordo init"
+  if ! "$ORDO" init --db "$db_url" --admin-user bench --admin-password-file "$dir/admin-password" \
+      >"$dir/init.log" 2>&1; then
+    cat "$dir/init.log" >&2
+    say "$backend: ordo init failed"
+    return 1
+  fi
+
+  "$ORDO" serve --db "$db_url" --listen 127.0.0.1:0 >"$dir/serve.out" 2>"$dir/serve.log" &
+  local pid=$!
+  server_pids+=("$pid")
+  local port
+  if ! port="$(wait_for_port "$pid" "$dir/serve.out")"; then
+    cat "$dir/serve.out" >&2
+    tail -n 20 "$dir/serve.log" >&2
+    say "$backend: ordo serve did not start"
+    return 1
+  fi
+  local base="http://127.0.0.1:$port"
+  local healthy=0
+  for _ in $(seq 1 300); do
+    if curl -sf -o /dev/null "$base/healthz"; then
+      healthy=1
+      break
+    fi
+    sleep 0.1
+  done
+  [ "$healthy" -eq 1 ] || { say "$backend: $base/healthz never answered 200"; return 1; }
+  say "$backend: ordo serve (pid $pid) on $base"
+
+  # Session login, then an API token (a cookie-authenticated write: needs X-CSRF-Token).
+  local jar="$dir/cookies"
+  printf '{"username":"bench","password":"%s"}' "$password" >"$dir/login.json"
+  api "$dir/login.out" POST "$base/api/v1/auth/login" -c "$jar" \
+    -H 'Content-Type: application/json' --data-binary @"$dir/login.json" || return 1
+  local csrf
+  csrf="$(json_get "$dir/login.out" csrf_token)" || return 1
+  api "$dir/token.out" POST "$base/api/v1/tokens" -b "$jar" -H "X-CSRF-Token: $csrf" \
+    -H 'Content-Type: application/json' --data '{"name":"bench"}' || return 1
+  local token
+  token="$(json_get "$dir/token.out" token)" || return 1
+  local auth=(-H "Authorization: Bearer $token" -H 'Content-Type: application/json')
+  api "$dir/org.out" POST "$base/api/v1/organisations" "${auth[@]}" \
+    --data '{"name":"Bench Co","kind":"customer"}' || return 1
+  api "$dir/service.out" POST "$base/api/v1/services" "${auth[@]}" \
+    --data '{"name":"Bench","lifecycle":"live"}' || return 1
+  local customer service
+  customer="$(json_get "$dir/org.out" id)" || return 1
+  service="$(json_get "$dir/service.out" id)" || return 1
+  # One incident by hand first: if the API rejects the body wrk sends, say why now.
+  api "$dir/smoke.out" POST "$base/api/v1/incidents" "${auth[@]}" \
+    --data "{\"title\":\"Bench smoke\",\"description\":\"\",\"service\":$service,\"customer\":$customer,\"impact\":2,\"urgency\":2}" ||
+    return 1
+
+  export ORDO_TOKEN="$token" ORDO_SERVICE_ID="$service" ORDO_CUSTOMER_ID="$customer"
+  local op conns line
+  for op in create get; do
+    if [ "$op" = get ]; then
+      # The newest incident has the highest id (lists sort by -id by default).
+      api "$dir/newest.out" GET "$base/api/v1/incidents?limit=1" "${auth[@]}" || return 1
+      ORDO_MAX_ID="$(json_get "$dir/newest.out" items 0 id)" || return 1
+      export ORDO_MAX_ID
+      say "$backend: $ORDO_MAX_ID incidents to read"
+    fi
+    for conns in "${CONNECTIONS[@]}"; do
+      say "$backend: $op × $conns connections, ${DURATION}s"
+      local script="$WRK_DIR/create_incident.lua"
+      [ "$op" = get ] && script="$WRK_DIR/get_incident.lua"
+      if line="$(run_wrk "$script" "$base" "$conns" "$dir/wrk-$op-$conns.txt")"; then
+        record "{\"kind\":\"ordo\",\"backend\":\"$backend\",\"operation\":\"$op\",\"connections\":$conns,\"result\":$line}"
+      else
+        failures=$((failures + 1))
+      fi
+      if ! kill -0 "$pid" 2>/dev/null; then
+        say "$backend: ordo serve died; the end of its log:"
+        tail -n 30 "$dir/serve.log" >&2
+        forget_pid "$pid"
+        wait "$pid" 2>/dev/null || true
+        return 1
+      fi
+    done
+  done
+
+  # Peak RSS, and what the RSS is made of now: RssFile counts each mmap of the database
+  # (SQLite's mmap_size, one per connection) separately, so it can exceed the file's size;
+  # PSS counts each page once.
+  local hwm_kib anon_kib file_kib
+  hwm_kib="$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
+  anon_kib="$(awk '/^RssAnon:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
+  file_kib="$(awk '/^RssFile:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
+  local pss_kib  # proportional: a page mapped N times counts 1/N each time
+  pss_kib="$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || true)"
+  local stat_line utime stime ticks
+  stat_line="$(sed 's/.*) //' "/proc/$pid/stat")"
+  utime="$(echo "$stat_line" | awk '{print $12}')"
+  stime="$(echo "$stat_line" | awk '{print $13}')"
+  ticks="$(getconf CLK_TCK)"
+  record "{\"kind\":\"server\",\"backend\":\"$backend\",\"peak_rss_kib\":${hwm_kib:-null},\"rss_anon_kib_at_end\":${anon_kib:-null},\"rss_file_kib_at_end\":${file_kib:-null},\"pss_kib_at_end\":${pss_kib:-null},\"cpu_seconds\":$(python3 -c "print(round(($utime + $stime) / $ticks, 2))"),\"incidents\":$ORDO_MAX_ID}"
+  stop_pid "$pid"
+  forget_pid "$pid"
+  unset ORDO_TOKEN ORDO_SERVICE_ID ORDO_CUSTOMER_ID ORDO_MAX_ID
+  return 0
+}
+
+# run_insert_baseline THREADS PHASE: one bench_sqlite_insert run, recorded.
+run_insert_baseline() {
+  local threads=$1 phase=$2 line
+  mkdir -p "$WORK/baseline"
+  say "baseline: bench_sqlite_insert, $threads thread(s), ${DURATION}s ($phase the Ordo runs)"
+  if line="$("$INSERT_BIN" --seconds "$DURATION" --threads "$threads" --path "$WORK/baseline/insert.db")"; then
+    record "{\"kind\":\"sqlite_insert\",\"threads\":$threads,\"phase\":\"$phase\",\"result\":$line}"
+  else
+    say "bench_sqlite_insert failed ($threads threads)"
+    failures=$((failures + 1))
+    return 1
+  fi
+}
+
+# --- Baseline: the 1-thread durable insert loop, before the Ordo runs. The cost of an fsync
+# can drift a lot over a few minutes (virtual disks, other I/O), so the create ratio uses
+# the mean of this run and the one after the Ordo runs, and the report flags a drift.
+run_insert_baseline 1 before || true
+
+# --- Ordo, per backend
+skipped=()
+for backend in "${BACKENDS[@]}"; do
+  case "$backend" in
+    sqlite)
+      url="sqlite:$WORK/sqlite/ordo-bench.db"
+      ;;
+    postgres)
+      if [ -z "${ORDO_TEST_PG_URL:-}" ]; then
+        say "postgres: SKIPPED — ORDO_TEST_PG_URL is not set (run through tools/with-postgres.sh, as make bench does)"
+        skipped+=(postgres)
+        continue
+      fi
+      command -v psql >/dev/null 2>&1 || die "'psql' not found: run tools/deps.sh bench"
+      db="ordo_bench_$$_$(date +%s)"
+      psql "$ORDO_TEST_PG_URL" -qX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db" >/dev/null ||
+        die "cannot create database $db on $ORDO_TEST_PG_URL"
+      pg_databases+=("$db")
+      url="$(python3 -c 'import sys, urllib.parse as u
+p = u.urlsplit(sys.argv[1])
+print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$ORDO_TEST_PG_URL" "$db")"
+      ;;
+  esac
+  if ! bench_backend "$backend" "$url"; then
+    say "$backend: gave up (see above)"
+    failures=$((failures + 1))
+  fi
+done
+
+# --- Baseline: durable single-row SQLite inserts, 1 thread after the Ordo runs and at the
+# other connection counts (information: writers without group commit).
+insert_threads=(1)
+for c in "${CONNECTIONS[@]}"; do [ "$c" -eq 1 ] || insert_threads+=("$c"); done
+for threads in "${insert_threads[@]}"; do
+  run_insert_baseline "$threads" after || true
+done
+
+# --- Baseline: a Beast handler that returns a constant.
+mkdir -p "$WORK/baseline"
+"$CONST_BIN" --port 0 >"$WORK/baseline/const.out" 2>&1 &
+const_pid=$!
+server_pids+=("$const_pid")
+if const_port="$(wait_for_port "$const_pid" "$WORK/baseline/const.out")"; then
+  for conns in "${CONNECTIONS[@]}"; do
+    say "baseline: constant handler × $conns connections, ${DURATION}s"
+    if line="$(run_wrk "$WRK_DIR/get_const.lua" "http://127.0.0.1:$const_port" "$conns" "$WORK/baseline/wrk-const-$conns.txt")"; then
+      record "{\"kind\":\"const_get\",\"connections\":$conns,\"result\":$line}"
+    else
+      failures=$((failures + 1))
+    fi
+  done
+  const_hwm="$(awk '/^VmHWM:/ {print $2}' "/proc/$const_pid/status" 2>/dev/null || true)"
+  record "{\"kind\":\"server\",\"backend\":\"const\",\"peak_rss_kib\":${const_hwm:-null}}"
+else
+  cat "$WORK/baseline/const.out" >&2
+  say "bench_const_server did not start"
+  failures=$((failures + 1))
+fi
+stop_pid "$const_pid"
+forget_pid "$const_pid"
+
+# --- Report
+mkdir -p "$RESULTS_DIR"
+commit="$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+dirty=false
+[ -n "$(git -C "$HERE" status --porcelain 2>/dev/null | head -n 1)" ] && dirty=true
+python3 "$HERE/report.py" --results "$RESULTS" --out "$RESULTS_DIR/latest.json" \
+  --seconds "$DURATION" --commit "$commit" --dirty "$dirty" \
+  --wrk-version "$(wrk --version 2>&1 | head -n 1 | awk '{print $2}')" \
+  --skipped "${skipped[*]-}" --failures "$failures" --load-before "$load_before"
+say "wrote $RESULTS_DIR/latest.json"
+[ "$failures" -eq 0 ] || die "$failures run(s) failed (see above)"
