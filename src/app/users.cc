@@ -132,9 +132,13 @@ Result<json::object> App::create_user(const Principal& p, const json::object& bo
     else if (!r) errors.push_back(r.error().fields.at(0));
   }
   if (!errors.empty()) return invalid("validation failed", std::move(errors));
-  if (!has("display_name"))
-    for (const auto& s : sets)
-      if (s.first == "username") sets.emplace_back("display_name", std::get<std::string>(s.second));
+  if (!has("display_name")) {  // defaults to the user name (no push_back while iterating)
+    auto it = std::find_if(sets.begin(), sets.end(), [](const auto& s) { return s.first == "username"; });
+    if (it != sets.end()) {
+      SqlValue name = it->second;
+      sets.emplace_back("display_name", std::move(name));
+    }
+  }
   // LDAP users have no local password: a random one nobody knows.
   ORDO_ASSIGN(std::string hash, hash_password(ldap ? random_token_hex(32) : password, impl_->options.fast_password_hashing));
   Instant now = impl_->clock->now();
