@@ -133,6 +133,11 @@ class App {
   // Looks a user up by name (CLI).
   Result<std::int64_t> user_id_by_name(std::string_view username);
 
+  // --- The audit trail (administrators and auditors) ---
+  // The hash-chained event log, newest first: ?record_type=&record_id=&action=&actor_id=
+  // &limit=(1..500, default 100)&cursor=(seq). Each item carries its hash and prev_hash.
+  Result<boost::json::object> audit_events(const Principal& p, const QueryParams& params);
+
   // --- Operations ---
   Result<void> health();  // the database answers
   // Walks the event chain (ordo audit verify).

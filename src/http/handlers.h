@@ -49,6 +49,7 @@ Response list_users_handler(App& app, const Request& req, const PathParams& para
 Response create_user_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 Response get_user_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 Response patch_user_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response audit_events_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 Response set_password_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 
 // --- Records ---

@@ -111,6 +111,7 @@ std::vector<Route> api_routes(const RouterOptions& o) {
       {"GET", "/api/v1/users/{id}", A::kAuthenticated, get_user_handler, Rule::kStaffRead},
       {"PATCH", "/api/v1/users/{id}", A::kAuthenticated, patch_user_handler, Rule::kAdmin},
       {"POST", "/api/v1/users/{id}/password", A::kAuthenticated, set_password_handler, Rule::kAdmin},
+      {"GET", "/api/v1/audit/events", A::kAuthenticated, audit_events_handler, Rule::kAudit},
       {"GET", "/api/v1/meta", A::kAuthenticated, meta_handler, Rule::kAnyUser},
       {"GET", "/api/v1/{type}", A::kAuthenticated, list_records_handler, Rule::kRecordRead},
       {"POST", "/api/v1/{type}", A::kAuthenticated, create_record_handler, Rule::kRecordCreate},

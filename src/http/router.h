@@ -60,6 +60,7 @@ enum class Rule {
   kRecordTransition,  // read to see it (404), transition policy to move it (403)
   kStaffRead,         // any role but requester (user directory); requesters may read themselves
   kAdmin,             // administrators only (user management)
+  kAudit,             // administrators and auditors (the audit trail)
 };
 
 struct Route {

@@ -91,6 +91,10 @@ Response patch_user_handler(App& app, const Request& req, const PathParams& para
   });
 }
 
+Response audit_events_handler(App& app, const Request& req, const PathParams&, const Principal* p) {
+  return answer(req, 200, [&] { return app.audit_events(*p, req.target.query); });
+}
+
 Response set_password_handler(App& app, const Request& req, const PathParams& params, const Principal* p) {
   return with_id(req, params, [&](std::int64_t id) {
     return with_body(req, [&](const boost::json::object& body) {

@@ -192,3 +192,38 @@ INSTANTIATE_TEST_SUITE_P(Db, Access, ::testing::ValuesIn(backends()),
 
 }  // namespace
 }  // namespace ordo::testing
+
+namespace ordo::testing {
+namespace {
+
+TEST_P(Access, AuditorsReadTheAuditTrailAndChangeNothing) {
+  auto [aud_id, aud_tok] = user("auditor1", "auditor");
+  auto inc = create("incidents", R"({"title":"Sampled","impact":1,"urgency":1})");
+  anonymous().post("/api/v1/auth/login", R"({"username":"admin","password":"wrong wrong wrong"})");
+  auto auditor = as(aud_tok);
+  auto trail = auditor.get("/api/v1/audit/events?limit=500");
+  ASSERT_EQ(trail.status, 200) << trail.body;
+  auto items = trail.json().at("items").as_array();
+  ASSERT_GE(items.size(), 4u);
+  EXPECT_GT(items[0].at("seq").as_int64(), items[1].at("seq").as_int64()) << "newest first";
+  EXPECT_EQ(items[0].at("prev_hash"), items[1].at("hash")) << "the chain links are shown";
+  auto failed = auditor.get("/api/v1/audit/events?action=login_failed");
+  ASSERT_EQ(failed.status, 200);
+  EXPECT_EQ(failed.json().at("items").as_array().size(), 1u);
+  auto for_record = auditor.get("/api/v1/audit/events?record_type=incident&record_id=" + std::to_string(inc.at("id").as_int64()));
+  EXPECT_EQ(for_record.json().at("items").as_array().size(), 1u);
+  auto page = auditor.get("/api/v1/audit/events?limit=1");
+  auto next = page.json().at("next_cursor");
+  ASSERT_TRUE(next.is_string());
+  auto page2 = auditor.get("/api/v1/audit/events?limit=1&cursor=" + std::string(next.as_string()));
+  EXPECT_LT(page2.json().at("items").as_array()[0].at("seq").as_int64(), page.json().at("items").as_array()[0].at("seq").as_int64());
+  EXPECT_EQ(auditor.get("/api/v1/audit/events?record_type=x;DROP").status, 200) << "values are bound, never SQL";
+  EXPECT_EQ(auditor.get("/api/v1/audit/events?bogus=1").status, 400);
+  EXPECT_EQ(auditor.get("/api/v1/incidents/" + std::to_string(inc.at("id").as_int64()) + "/history").status, 200);
+  EXPECT_EQ(auditor.post("/api/v1/incidents", R"({"title":"x","impact":1,"urgency":1})").status, 403);
+  auto [ag_id, ag_tok] = user("agent9", "agent");
+  EXPECT_EQ(as(ag_tok).get("/api/v1/audit/events").status, 403);
+}
+
+}  // namespace
+}  // namespace ordo::testing

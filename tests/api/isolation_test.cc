@@ -164,6 +164,11 @@ TEST_P(Isolation, EveryRouteEveryRoleEveryOrganisation) {
           }
           break;
         }
+        case Rule::kAudit: {
+          auto [r, what] = run(route.pattern, "", "audit trail");
+          EXPECT_EQ(r.status, role == "admin" || role == "auditor" ? 200 : 403) << what;
+          break;
+        }
         case Rule::kAdmin: {
           std::string body = route.method == "POST" && !has_id ? R"({"username":"made_by_)" + role +
                                                                      R"(","password":"long enough password","roles":["agent"]})"

@@ -4,6 +4,8 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -28,6 +30,7 @@ std::string password_file() {
   static std::string path = [] {
     std::string p = ::testing::TempDir() + "ordo-process-pw-" + std::to_string(getpid());
     std::ofstream(p) << kPassword << "\n";
+    std::atexit([] { std::remove(password_file().c_str()); });
     return p;
   }();
   return path;
@@ -229,6 +232,7 @@ TEST(Cli, FlagsBeatEnvironmentBeatConfigFile) {
   auto broken = run_command({ORDO_BINARY, "audit", "verify", "--config", cfg});
   EXPECT_NE(broken.first, 0);
   EXPECT_NE(broken.second.find(cfg), std::string::npos) << "names the broken file: " << broken.second;
+  std::remove(cfg.c_str());
   auto version = run_command({ORDO_BINARY, "version"});
   EXPECT_EQ(version.first, 0);
   EXPECT_EQ(version.second.rfind("ordo ", 0), 0u);
@@ -268,6 +272,7 @@ TEST(Cli, UserAddAndPasswd) {
   EXPECT_EQ(c.post("/api/v1/auth/login", R"({"username":"pat","password":"a new agent password"})").status, 200);
   server.kill(SIGTERM);
   EXPECT_EQ(server.wait(), 0);
+  std::remove(pw.c_str());
 }
 
 }  // namespace
