@@ -1,12 +1,11 @@
 // Store: the database behind Ordo, one interface with two backends (DESIGN.md "Storage").
 //
-// A Store owns the connections and decides how transactions run:
-//  - SQLite ("sqlite:PATH"): one writer thread owns the only write connection and groups
-//    concurrent commands into one durable transaction (group commit; synchronous=FULL in
-//    WAL mode). Each command runs in its own SAVEPOINT, so a failing command rolls back
-//    only its own work. Reads use a pool of read connections (WAL readers never block).
-//  - PostgreSQL ("postgresql://…"): a pool of connections; each command is its own
-//    transaction.
+// A Store owns the connections and decides how transactions run. On both backends
+// ("sqlite:PATH", "postgresql://…") one writer thread owns the write connection and groups
+// concurrent commands into one transaction (group commit; on SQLite synchronous=FULL in WAL
+// mode). Each command runs in its own SAVEPOINT, so a failing command rolls back only its
+// own work. Reads use a pool of read connections. (Every write appends to the one hash
+// chain, so writes are serial by nature; batching them is what makes them fast.)
 // What a command does is backend-neutral SQL written against SqlConn (record_store.h).
 // Thread-safe: any thread may call write()/read() concurrently.
 //
