@@ -27,12 +27,6 @@ const std::string& cached_select(const RecordType& t) {
   return cache.back().second;
 }
 
-std::int64_t to_i(const SqlValue& v) {
-  if (auto p = std::get_if<std::int64_t>(&v)) return *p;
-  if (auto d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
-  if (auto s = std::get_if<std::string>(&v)) return std::stoll(*s);
-  return 0;
-}
 
 json::value field_to_json(const FieldDef& f, const SqlValue& v) {
   if (std::holds_alternative<std::monostate>(v)) return nullptr;
@@ -40,11 +34,11 @@ json::value field_to_json(const FieldDef& f, const SqlValue& v) {
     case FieldKind::kText:
     case FieldKind::kChoice:
       if (auto s = std::get_if<std::string>(&v)) return json::string(*s);
-      return json::string(std::to_string(to_i(v)));
-    case FieldKind::kBool: return to_i(v) != 0;
-    case FieldKind::kTimestamp: return json::string(format_rfc3339(to_i(v)));
+      return json::string(std::to_string(sql_int(v)));
+    case FieldKind::kBool: return sql_int(v) != 0;
+    case FieldKind::kTimestamp: return json::string(format_rfc3339(sql_int(v)));
     case FieldKind::kInt:
-    case FieldKind::kRef: return to_i(v);
+    case FieldKind::kRef: return sql_int(v);
     case FieldKind::kRefList: {
       boost::system::error_code ec;
       json::value parsed = json::parse(std::get<std::string>(v), ec);
@@ -71,13 +65,13 @@ SqlValue field_to_sql(const FieldDef& f, const json::value& v) {
 json::object row_to_json(const RecordType& t, const SqlRow& r) {
   json::object o;
   std::size_t i = 0;
-  o["id"] = to_i(r[i++]);
+  o["id"] = sql_int(r[i++]);
   o["number"] = std::get<std::string>(r[i++]);
-  o["version"] = to_i(r[i++]);
+  o["version"] = sql_int(r[i++]);
   if (t.workflow) o["status"] = std::get<std::string>(r[i++]);
-  o["created_at"] = format_rfc3339(to_i(r[i++]));
-  o["updated_at"] = format_rfc3339(to_i(r[i++]));
-  o["created_by"] = to_i(r[i++]);
+  o["created_at"] = format_rfc3339(sql_int(r[i++]));
+  o["updated_at"] = format_rfc3339(sql_int(r[i++]));
+  o["created_by"] = sql_int(r[i++]);
   for (const auto& f : t.fields) o[f.name] = field_to_json(f, r[i++]);
   return o;
 }
@@ -170,7 +164,7 @@ Result<json::object> insert_record(SqlConn& c, const RecordType& t, const Change
   ORDO_ASSIGN(auto counter, c.query("INSERT INTO counters (type, next) VALUES (?, 1) ON CONFLICT (type) "
                                     "DO UPDATE SET next = counters.next + 1 RETURNING next",
                                     {t.name}));
-  std::int64_t n = to_i(counter.at(0).at(0));
+  std::int64_t n = sql_int(counter.at(0).at(0));
   std::string cols = "number, version", marks = "?, 1";
   std::vector<SqlValue> params{format_number(t.prefix, n)};
   if (t.workflow) {
@@ -258,7 +252,7 @@ Result<json::object> list_records(SqlConn& c, const RecordType& t, const ListQue
   json::object out;
   if (q.count) {
     ORDO_ASSIGN(auto rows, c.query("SELECT count(*) FROM " + t.plural + where, params));
-    out["total"] = to_i(rows.at(0).at(0));
+    out["total"] = sql_int(rows.at(0).at(0));
   }
   // Keyset pagination on (sort column, id); NULLs come first ascending, last descending,
   // on both backends (see schema.cc).

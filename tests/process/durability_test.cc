@@ -107,6 +107,17 @@ class ProcessTest : public ::testing::TestWithParam<std::string> {
     for (auto& t : ts) t.join();
   }
 
+  // Waits (up to ~15 s) until `n` creates were acknowledged by the burst.
+  static void wait_for_acks(const std::map<std::string, std::string>& acked, std::mutex& mu, std::size_t n) {
+    for (int i = 0; i < 3000; ++i) {
+      {
+        std::lock_guard g(mu);
+        if (acked.size() >= n) return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+
   void expect_verifies() {
     auto [st, out] = run_command({ORDO_BINARY, "audit", "verify", "--db", url_});
     EXPECT_EQ(st, 0) << out;
@@ -125,13 +136,7 @@ TEST_P(ProcessTest, KillNineLosesNoAcknowledgedWrite) {
   std::mutex mu;
   std::thread killer([&] {
     // Kill once a good number of writes were acknowledged, in the middle of the burst.
-    for (int i = 0; i < 3000; ++i) {
-      {
-        std::lock_guard g(mu);
-        if (acked.size() >= 300) break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    wait_for_acks(acked, mu, 300);
     server->kill(SIGKILL);
     stop = true;
   });
@@ -159,13 +164,7 @@ TEST_P(ProcessTest, SigtermDrainsAndExitsCleanly) {
   std::map<std::string, std::string> acked;
   std::mutex mu;
   std::thread terminator([&] {
-    for (int i = 0; i < 3000; ++i) {
-      {
-        std::lock_guard g(mu);
-        if (acked.size() >= 100) break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    wait_for_acks(acked, mu, 100);
     server->kill(SIGTERM);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     stop = true;
