@@ -8,9 +8,15 @@ need=(g++ cmake ninja-build ccache pkg-config
       libtomlplusplus-dev libhowardhinnant-date-dev tzdata libgtest-dev libgmock-dev libbenchmark-dev
       libldap-dev)
 case "${1:-build}" in
-  test)  need+=(postgresql sqlite3 python3 curl slapd ldap-utils) ;;
+  test)  need+=(postgresql sqlite3 python3 curl slapd ldap-utils chromium) ;;
   bench) need+=(postgresql sqlite3 wrk curl python3) ;;
 esac
+# The web UI is built with Node.js and npm. A machine may already have them from another
+# source (NodeSource's nodejs bundles npm, and Debian's npm package would conflict with it),
+# so the Debian packages are only asked for when the commands are missing.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  need+=(nodejs npm)
+fi
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

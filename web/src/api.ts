@@ -1,0 +1,115 @@
+// The one way the UI talks to the server: same-origin fetch with the session cookie, the
+// CSRF token on every write, and problem+json errors turned into ApiError values. A 401 on
+// any call other than login means the session ended: listeners (the auth provider) send the
+// user back to the login screen with a message.
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  detail?: string;
+  status?: number;
+  errors?: FieldProblem[];
+  allowed?: string[];
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+  constructor(status: number, problem: Problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+  // The message for one field, when the server named it.
+  fieldError(name: string): string | undefined {
+    return this.problem.errors?.find((e) => e.field === name)?.message;
+  }
+  get isConflict(): boolean {
+    return this.status === 412;
+  }
+}
+
+let csrfToken = '';
+export function setCsrfToken(token: string) {
+  csrfToken = token;
+}
+
+type ExpiryListener = () => void;
+const expiryListeners = new Set<ExpiryListener>();
+export function onSessionExpired(fn: ExpiryListener): () => void {
+  expiryListeners.add(fn);
+  return () => expiryListeners.delete(fn);
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  ifMatch?: number;
+  // Login and the boot-time /me probe handle 401 themselves.
+  quiet401?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function api<T = unknown>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const method = opts.method ?? 'GET';
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (opts.ifMatch !== undefined) headers['If-Match'] = `"${opts.ifMatch}"`;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, { title: 'Network error', detail: 'The server could not be reached. Check your connection.' });
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+  if (!res.ok) {
+    const problem: Problem = (data && typeof data === 'object' ? (data as Problem) : { title: res.statusText }) ?? {};
+    if (res.status === 401 && !opts.quiet401) expiryListeners.forEach((fn) => fn());
+    throw new ApiError(res.status, problem);
+  }
+  return data as T;
+}
+
+// Query strings from plain objects; empty values are left out.
+export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue;
+    p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.status === 412) return 'Someone else changed this record — reload to see their changes.';
+    const p = e.problem;
+    const parts = [p.detail || p.title || e.message];
+    if (p.allowed?.length) parts.push(`Allowed: ${p.allowed.join(', ')}`);
+    return parts.join('. ');
+  }
+  return e instanceof Error ? e.message : String(e);
+}

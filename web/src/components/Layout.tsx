@@ -1,0 +1,147 @@
+// The frame around every screen: a header with the user menu and a navigation column.
+// Staff see the workspace, the record types from /meta and admin; requesters the portal.
+import { type ReactNode } from 'react';
+import { Anchor, Button, Group, Kbd, Menu, Modal, Stack, Table, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure, useHotkeys } from '@mantine/hooks';
+import { NavLink as RouterNavLink, useNavigate } from 'react-router';
+import { isAdmin, isPortalUser, useAuth, useUser } from '../auth';
+import { useMeta } from '../meta';
+import { useServerFeatures } from '../features';
+
+export function Layout({ children }: { children: ReactNode }) {
+  const user = useUser();
+  const { logout } = useAuth();
+  const portal = isPortalUser(user);
+  const [helpOpen, help] = useDisclosure(false);
+  const navigate = useNavigate();
+  useHotkeys([
+    ['shift+/', () => help.open()],
+    ['g q', () => !portal && navigate('/queues')],
+  ]);
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="shell-header">
+        <Group justify="space-between" h="100%" px="md" wrap="nowrap">
+          <Anchor component={RouterNavLink} to="/" className="brand" underline="never">
+            <span className="brand-mark" aria-hidden="true" />
+            Ordo{portal ? <span className="brand-sub">Service portal</span> : null}
+          </Anchor>
+          <Group gap="xs" wrap="nowrap">
+            <Button variant="subtle" size="compact-sm" onClick={help.open} aria-label="Keyboard shortcuts">
+              <Kbd size="xs">?</Kbd>
+            </Button>
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <UnstyledButton className="user-button" aria-label={`Account menu for ${user.display_name}`}>
+                  <Text size="sm" fw={500}>
+                    {user.display_name}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {user.roles.join(', ')}
+                  </Text>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>Signed in as {user.username}</Menu.Label>
+                <Menu.Item onClick={() => void logout()}>Log out</Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </header>
+      <nav className="shell-nav" aria-label="Main">
+        {portal ? <PortalNav /> : <StaffNav admin={isAdmin(user)} />}
+      </nav>
+      <main id="main" className="shell-main" tabIndex={-1}>
+        {children}
+      </main>
+      <Modal opened={helpOpen} onClose={help.close} title="Keyboard shortcuts">
+        <ShortcutHelp />
+      </Modal>
+    </div>
+  );
+}
+
+function Item({ to, children, end }: { to: string; children: ReactNode; end?: boolean }) {
+  return (
+    <RouterNavLink to={to} end={end} className={({ isActive }) => `nav-item${isActive ? ' active' : ''}`}>
+      {children}
+    </RouterNavLink>
+  );
+}
+
+function StaffNav({ admin }: { admin: boolean }) {
+  const meta = useMeta();
+  const features = useServerFeatures();
+  const adminTypes = new Set(['organisation', 'team', 'calendar', 'agreement']);
+  const types = meta.data?.types ?? [];
+  return (
+    <Stack gap={2}>
+      <Text className="nav-heading">Workspace</Text>
+      <Item to="/queues">Queues</Item>
+      {features.slaReport ? <Item to="/service-levels">Service levels</Item> : null}
+      <Text className="nav-heading">Records</Text>
+      {types
+        .filter((t) => !adminTypes.has(t.name))
+        .map((t) => (
+          <Item key={t.plural} to={`/r/${t.plural}`}>
+            {t.label}s
+          </Item>
+        ))}
+      <Text className="nav-heading">Administration</Text>
+      {types
+        .filter((t) => adminTypes.has(t.name))
+        .map((t) => (
+          <Item key={t.plural} to={`/r/${t.plural}`}>
+            {t.label}s
+          </Item>
+        ))}
+      {admin ? <Item to="/admin/users">Users</Item> : null}
+    </Stack>
+  );
+}
+
+function PortalNav() {
+  return (
+    <Stack gap={2}>
+      <Item to="/portal" end>
+        Services
+      </Item>
+      <Item to="/portal/report">Report an incident</Item>
+      <Item to="/portal/tickets">Our tickets</Item>
+    </Stack>
+  );
+}
+
+const kShortcuts: [string, string][] = [
+  ['?', 'Show this help'],
+  ['g then q', 'Go to the queues'],
+  ['/', 'Search the current list'],
+  ['j / k', 'Move down / up in a list'],
+  ['Enter', 'Open the selected record'],
+  ['n / p', 'Next / previous page'],
+  ['a', 'Ticket: assign to me'],
+  ['e', 'Ticket: edit'],
+  ['t', 'Ticket: choose a transition'],
+  ['r', 'Ticket: resolve'],
+];
+
+function ShortcutHelp() {
+  return (
+    <Table>
+      <Table.Tbody>
+        {kShortcuts.map(([k, what]) => (
+          <Table.Tr key={k}>
+            <Table.Td>
+              <Kbd>{k}</Kbd>
+            </Table.Td>
+            <Table.Td>{what}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}

@@ -1,0 +1,127 @@
+// Create and edit forms for any record type, built from its fields in /meta. Problems the
+// server names per field appear under that field; a stale version (412) says that someone
+// else changed the record and offers to reload, and nothing is overwritten.
+import { useState, type FormEvent } from 'react';
+import { Alert, Button, Group, Stack } from '@mantine/core';
+import { ApiError, api, errorMessage } from '../api';
+import { FieldInput, normalizeValue } from '../fields';
+import { editableFields, type FieldMeta, type RecordData, type TypeMeta } from '../meta';
+
+interface Props {
+  type: TypeMeta;
+  record?: RecordData;
+  portal: boolean;
+  // Values for a new record (e.g. the service chosen in the catalogue).
+  defaults?: Record<string, unknown>;
+  // Only these fields (in this order); default: every editable field.
+  only?: string[];
+  submitLabel?: string;
+  onSaved(r: RecordData): void;
+  onCancel?(): void;
+  onReload?(): void;
+}
+
+export function RecordForm({ type, record, portal, defaults, only, submitLabel, onSaved, onCancel, onReload }: Props) {
+  let fields: FieldMeta[] = editableFields(type, portal);
+  if (only) fields = only.map((n) => fields.find((f) => f.name === n)).filter((f): f is FieldMeta => !!f);
+  const [values, setValues] = useState<Record<string, unknown>>(() => {
+    const v: Record<string, unknown> = {};
+    for (const f of fields) v[f.name] = record ? record[f.name] : (defaults?.[f.name] ?? null);
+    return v;
+  });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      let saved: RecordData;
+      if (record) {
+        const changes: Record<string, unknown> = {};
+        for (const f of fields) {
+          const v = normalizeValue(f, values[f.name]);
+          if (JSON.stringify(v) !== JSON.stringify(record[f.name] ?? null)) changes[f.name] = v;
+        }
+        if (Object.keys(changes).length === 0) {
+          onSaved(record);
+          return;
+        }
+        saved = await api<RecordData>(`/api/v1/${type.plural}/${record.id}`, {
+          method: 'PATCH',
+          body: changes,
+          ifMatch: record.version,
+        });
+      } else {
+        const body: Record<string, unknown> = { ...(defaults ?? {}) };
+        for (const f of fields) {
+          const v = normalizeValue(f, values[f.name]);
+          if (v !== null) body[f.name] = v;
+        }
+        saved = await api<RecordData>(`/api/v1/${type.plural}`, { method: 'POST', body });
+      }
+      onSaved(saved);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const apiError = error instanceof ApiError ? error : null;
+  const shownFields = new Set(fields.map((f) => f.name));
+  const unplaced = apiError?.problem.errors?.filter((fe) => !shownFields.has(fe.field)) ?? [];
+  return (
+    <form onSubmit={submit} noValidate aria-label={record ? `Edit ${record.number}` : `New ${type.label.toLowerCase()}`}>
+      <Stack gap="sm">
+        {apiError?.isConflict ? (
+          <Alert color="orange" title="This record changed" role="alert">
+            Someone else changed this record while you were editing — reload to see their changes, then make
+            yours again.
+            {onReload ? (
+              <Group mt="xs">
+                <Button size="xs" variant="white" color="orange" onClick={onReload}>
+                  Reload
+                </Button>
+              </Group>
+            ) : null}
+          </Alert>
+        ) : error ? (
+          <Alert color="red" title={apiError?.problem.title ?? 'Could not save'} role="alert">
+            {errorMessage(error)}
+            {unplaced.length ? (
+              <ul>
+                {unplaced.map((fe) => (
+                  <li key={fe.field}>
+                    {fe.field}: {fe.message}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </Alert>
+        ) : null}
+        {fields.map((f, i) => (
+          <FieldInput
+            key={f.name}
+            field={f}
+            value={values[f.name]}
+            autoFocus={i === 0}
+            error={apiError?.fieldError(f.name)}
+            onChange={(v) => setValues((prev) => ({ ...prev, [f.name]: v }))}
+          />
+        ))}
+        <Group>
+          <Button type="submit" loading={busy}>
+            {submitLabel ?? (record ? 'Save' : 'Create')}
+          </Button>
+          {onCancel ? (
+            <Button variant="default" onClick={onCancel}>
+              Cancel
+            </Button>
+          ) : null}
+        </Group>
+      </Stack>
+    </form>
+  );
+}

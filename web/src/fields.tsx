@@ -1,0 +1,240 @@
+// How one field of a record is shown and edited, by its kind from /meta. Values go to the
+// server in the API's own forms: RFC 3339 UTC timestamps, integer ids, seconds.
+import { Badge, Checkbox, NumberInput, Select, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
+import { humanize, type FieldMeta } from './meta';
+import { RefMultiSelect, RefSelect, RefValue } from './refs';
+
+export function formatTimestamp(v: unknown): string {
+  if (typeof v !== 'string' || !v) return '';
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) return v;
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+// For table cells: "22 Nov, 14:05", with the year only when it is not this year.
+export function formatShortTimestamp(v: unknown): string {
+  if (typeof v !== 'string' || !v) return '';
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) return v;
+  const sameYear = d.getFullYear() === new Date().getFullYear();
+  return d.toLocaleString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    year: sameYear ? undefined : 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+export function formatDuration(totalSeconds: number): string {
+  const neg = totalSeconds < 0;
+  let s = Math.abs(Math.round(totalSeconds));
+  const d = Math.floor(s / 86400);
+  s -= d * 86400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  const parts: string[] = [];
+  if (d) parts.push(`${d}d`);
+  if (h || d) parts.push(`${h}h`);
+  parts.push(`${m}m`);
+  if (!d && !h && m < 5) parts.push(`${s - m * 60}s`);
+  return (neg ? '−' : '') + parts.join(' ');
+}
+
+const kStatusColors: Record<string, string> = {
+  new: 'blue',
+  in_progress: 'cyan',
+  pending_customer: 'yellow',
+  pending_supplier: 'yellow',
+  resolved: 'green',
+  closed: 'gray',
+  cancelled: 'gray',
+};
+
+export function StatusBadge({ status }: { status: string | undefined }) {
+  if (!status) return null;
+  return (
+    <Badge color={kStatusColors[status] ?? 'indigo'} variant="light" radius="sm">
+      {humanize(status)}
+    </Badge>
+  );
+}
+
+const kPriorityColors: Record<string, string> = { P1: 'red', P2: 'orange', P3: 'yellow', P4: 'gray' };
+
+export function FieldValue({ field, value, link = true }: { field: FieldMeta; value: unknown; link?: boolean }) {
+  if (value === null || value === undefined || value === '') return <Text span c="dimmed">—</Text>;
+  switch (field.kind) {
+    case 'boolean':
+      return <>{value ? 'Yes' : 'No'}</>;
+    case 'choice':
+      if (field.name === 'priority' && typeof value === 'string')
+        return (
+          <Badge color={kPriorityColors[value] ?? 'gray'} variant="filled" radius="sm">
+            {value}
+          </Badge>
+        );
+      return <>{humanize(String(value))}</>;
+    case 'reference':
+      return typeof value === 'number' ? <RefValue field={field} id={value} link={link} /> : <>{String(value)}</>;
+    case 'reference_list':
+      if (!Array.isArray(value) || value.length === 0) return <Text span c="dimmed">—</Text>;
+      return (
+        <>
+          {value.map((id, i) => (
+            <span key={String(id)}>
+              {i ? ', ' : ''}
+              <RefValue field={field} id={Number(id)} link={link} />
+            </span>
+          ))}
+        </>
+      );
+    case 'timestamp':
+      return (
+        <Tooltip label={String(value)} openDelay={500}>
+          <time dateTime={String(value)}>{formatTimestamp(value)}</time>
+        </Tooltip>
+      );
+    case 'duration':
+      return <>{typeof value === 'number' ? formatDuration(value) : String(value)}</>;
+    default:
+      if (typeof value === 'object') return <code>{JSON.stringify(value)}</code>;
+      return field.multiline ? <Text className="prewrap" size="sm">{String(value)}</Text> : <>{String(value)}</>;
+  }
+}
+
+// datetime-local inputs speak local time without a zone; the API speaks UTC.
+function toLocalInput(v: unknown): string {
+  if (typeof v !== 'string' || !v) return '';
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function fromLocalInput(s: string): string | null {
+  if (!s) return null;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+interface FieldInputProps {
+  field: FieldMeta;
+  value: unknown;
+  onChange(v: unknown): void;
+  error?: string;
+  // Required here even if the type does not require it (e.g. required to enter a state).
+  forceRequired?: boolean;
+  autoFocus?: boolean;
+}
+
+export function FieldInput({ field, value, onChange, error, forceRequired, autoFocus }: FieldInputProps) {
+  const required = field.required || !!forceRequired;
+  const common = { label: field.label, required, error, autoFocus, name: field.name };
+  switch (field.kind) {
+    case 'boolean':
+      return (
+        <Checkbox
+          label={field.label}
+          name={field.name}
+          checked={!!value}
+          error={error}
+          onChange={(e) => onChange(e.currentTarget.checked)}
+        />
+      );
+    case 'integer':
+    case 'decimal':
+    case 'duration':
+      return (
+        <NumberInput
+          {...common}
+          description={field.kind === 'duration' ? 'In seconds' : undefined}
+          min={field.min}
+          max={field.max}
+          allowDecimal={field.kind === 'decimal'}
+          value={typeof value === 'number' ? value : ''}
+          onChange={(v) => onChange(v === '' ? null : typeof v === 'number' ? v : Number(v))}
+        />
+      );
+    case 'choice':
+      return (
+        <Select
+          {...common}
+          data={(field.choices ?? []).map((c) => ({ value: c, label: humanize(c) }))}
+          value={typeof value === 'string' ? value : null}
+          onChange={(v) => onChange(v)}
+          clearable={!required}
+          allowDeselect={!required}
+          comboboxProps={{ withinPortal: true }}
+        />
+      );
+    case 'reference':
+      return (
+        <RefSelect
+          field={field}
+          label={field.label}
+          required={required}
+          error={error}
+          value={typeof value === 'number' ? value : null}
+          onChange={onChange}
+        />
+      );
+    case 'reference_list':
+      return (
+        <RefMultiSelect
+          field={field}
+          label={field.label}
+          error={error}
+          value={Array.isArray(value) ? value.map(Number) : []}
+          onChange={onChange}
+        />
+      );
+    case 'timestamp':
+      return (
+        <TextInput
+          {...common}
+          type="datetime-local"
+          value={toLocalInput(value)}
+          onChange={(e) => onChange(fromLocalInput(e.currentTarget.value))}
+        />
+      );
+    case 'date':
+      return (
+        <TextInput
+          {...common}
+          type="date"
+          value={typeof value === 'string' ? value : ''}
+          onChange={(e) => onChange(e.currentTarget.value || null)}
+        />
+      );
+    default:
+      if (field.multiline)
+        return (
+          <Textarea
+            {...common}
+            autosize
+            minRows={3}
+            maxRows={12}
+            maxLength={field.max_length}
+            value={typeof value === 'string' ? value : ''}
+            onChange={(e) => onChange(e.currentTarget.value)}
+          />
+        );
+      return (
+        <TextInput
+          {...common}
+          maxLength={field.max_length}
+          value={typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value)}
+          onChange={(e) => onChange(e.currentTarget.value)}
+        />
+      );
+  }
+}
+
+// What to send for a form value: empty strings become null (cleared).
+export function normalizeValue(field: FieldMeta, v: unknown): unknown {
+  if (v === '' || v === undefined) return null;
+  if (field.kind === 'text' && typeof v === 'string') return v;
+  return v;
+}

@@ -1,0 +1,211 @@
+// The customer portal for requesters: the services they may use (the catalogue), reporting
+// an incident, and their organisation's tickets. The server scopes every answer to the
+// requester's organisation and strips internal fields; the portal additionally renders
+// only fields that are present in what the server sent and never offers internal ones.
+import { Alert, Anchor, Button, Card, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { api, errorMessage } from '../api';
+import { useUser } from '../auth';
+import { findType, typeByName, useMeta, type Page, type RecordData, type TypeMeta } from '../meta';
+import { recordKey } from '../refs';
+import { RecordForm } from '../components/RecordForm';
+import { RecordTable } from '../components/RecordTable';
+import { Detail } from './RecordDetailPage';
+import { NotFound } from '../components/NotFound';
+import { useServerFeatures } from '../features';
+
+export interface CatalogueItem {
+  id: number;
+  number?: string;
+  name: string;
+  description?: string | null;
+  [k: string]: unknown;
+}
+
+export interface CatalogueService {
+  id: number;
+  number?: string;
+  name: string;
+  description?: string | null;
+  catalogue_items?: CatalogueItem[];
+  items?: CatalogueItem[];
+  [k: string]: unknown;
+}
+
+// GET /api/v1/catalogue when the server has it; otherwise the live services.
+export function useCatalogue() {
+  const features = useServerFeatures();
+  return useQuery({
+    queryKey: ['catalogue', features.catalogue],
+    queryFn: async (): Promise<CatalogueService[]> => {
+      if (features.catalogue) {
+        const c = await api<{ items?: CatalogueService[]; services?: CatalogueService[] }>('/api/v1/catalogue');
+        return c.items ?? c.services ?? [];
+      }
+      const page = await api<Page>('/api/v1/services?lifecycle=live&limit=200');
+      return page.items as unknown as CatalogueService[];
+    },
+    staleTime: 300_000,
+  });
+}
+
+// Only the public parts of a ticket type, for a requester's report form.
+const kReportFields = ['title', 'description', 'service', 'impact', 'urgency'];
+
+export function PortalHome() {
+  const user = useUser();
+  const catalogue = useCatalogue();
+  return (
+    <Stack gap="md">
+      <div>
+        <Title order={1} size="h2">
+          Hello, {user.display_name}
+        </Title>
+        <Text c="dimmed">The services your organisation uses. Pick one to report a problem with it.</Text>
+      </div>
+      <Group>
+        <Button component={Link} to="/portal/report">
+          Report an incident
+        </Button>
+        <Button component={Link} to="/portal/tickets" variant="default">
+          Our tickets
+        </Button>
+      </Group>
+      {catalogue.isPending ? (
+        <Skeleton h={160} />
+      ) : catalogue.isError ? (
+        <Alert color="red">{errorMessage(catalogue.error)}</Alert>
+      ) : catalogue.data.length === 0 ? (
+        <Text c="dimmed">No services are offered to your organisation yet.</Text>
+      ) : (
+        <div className="catalogue-grid">
+          {catalogue.data.map((s) => {
+            const items = s.catalogue_items ?? s.items ?? [];
+            return (
+              <Card key={s.id} withBorder radius="md" padding="md" component="article" aria-labelledby={`svc-${s.id}`}>
+                <Title order={2} size="h4" id={`svc-${s.id}`}>
+                  {s.name}
+                </Title>
+                {s.description ? (
+                  <Text size="sm" c="dimmed" mt={4}>
+                    {s.description}
+                  </Text>
+                ) : null}
+                {items.length ? (
+                  <ul className="catalogue-items">
+                    {items.map((it) => (
+                      <li key={it.id}>
+                        <Anchor component={Link} to={`/portal/report?service=${s.id}&catalogue_item=${it.id}`} size="sm">
+                          {it.name}
+                        </Anchor>
+                        {it.description ? (
+                          <Text size="xs" c="dimmed">
+                            {it.description}
+                          </Text>
+                        ) : null}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+                <Button component={Link} to={`/portal/report?service=${s.id}`} variant="light" size="xs" mt="sm" aria-label={`Report a problem with ${s.name}`}>
+                  Report a problem
+                </Button>
+              </Card>
+            );
+          })}
+        </div>
+      )}
+    </Stack>
+  );
+}
+
+export function PortalReport() {
+  const meta = useMeta();
+  const [search] = useSearchParams();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const catalogue = useCatalogue();
+  const incident = typeByName(meta.data, 'incident');
+  if (meta.isPending) return null;
+  if (!incident) return <NotFound what="form" />;
+  const service = search.get('service') ? Number(search.get('service')) : null;
+  const itemId = search.get('catalogue_item') ? Number(search.get('catalogue_item')) : null;
+  const svc = catalogue.data?.find((s) => s.id === service);
+  const item = (svc?.catalogue_items ?? svc?.items ?? []).find((i) => i.id === itemId);
+  const defaults: Record<string, unknown> = { service, impact: 3, urgency: 3 };
+  if (item && incident.fields.some((f) => f.name === 'catalogue_item' && !f.readonly)) defaults.catalogue_item = item.id;
+  if (item) defaults.title = item.name;
+  return (
+    <Stack gap="md" maw={720}>
+      <Title order={1} size="h2">
+        Report an incident
+      </Title>
+      <Text c="dimmed">
+        Tell us what is not working. You can follow the ticket under “Our tickets”.
+        {svc ? ` Service: ${svc.name}.` : ''}
+      </Text>
+      <Paper withBorder p="md" radius="md">
+        <RecordForm
+          key={`${service}-${itemId}`}
+          type={incident}
+          portal
+          only={kReportFields}
+          defaults={defaults}
+          submitLabel="Send report"
+          onSaved={(r) => {
+            client.setQueryData(recordKey(incident.plural, r.id), r);
+            void client.invalidateQueries({ queryKey: ['list', incident.plural] });
+            navigate(`/portal/tickets/${incident.plural}/${r.id}`);
+          }}
+          onCancel={() => navigate('/portal')}
+        />
+      </Paper>
+    </Stack>
+  );
+}
+
+// Ticket types a requester follows: every type with a workflow and a customer field.
+export function portalTicketTypes(types: TypeMeta[]): TypeMeta[] {
+  return types.filter((t) => t.workflow && t.fields.some((f) => f.name === 'customer'));
+}
+
+export function PortalTickets() {
+  const meta = useMeta();
+  if (meta.isPending) return null;
+  const types = portalTicketTypes(meta.data?.types ?? []);
+  return (
+    <Stack gap="lg">
+      <Title order={1} size="h2">
+        Our tickets
+      </Title>
+      {types.map((t) => (
+        <Paper key={t.plural} withBorder p="md" radius="md">
+          <Title order={2} size="h4" mb="xs">
+            {t.label}s
+          </Title>
+          <RecordTable
+            type={t}
+            params={{}}
+            sort="-id"
+            portal
+            hrefFor={(r: RecordData) => `/portal/tickets/${t.plural}/${r.id}`}
+            caption={`${t.label}s of your organisation`}
+            columns={['number', 'title', 'status', 'priority', 'service', 'created_at']}
+            emptyText="Your organisation has no tickets of this kind."
+            hotkeys={t === types[0]}
+          />
+        </Paper>
+      ))}
+    </Stack>
+  );
+}
+
+export function PortalTicket() {
+  const { plural, id } = useParams();
+  const meta = useMeta();
+  const type = findType(meta.data, plural);
+  if (meta.isPending) return null;
+  if (!type || !id || !/^\d+$/.test(id)) return <NotFound what="ticket" />;
+  return <Detail key={`${plural}/${id}`} type={type} id={Number(id)} listHref="/portal/tickets" portal />;
+}

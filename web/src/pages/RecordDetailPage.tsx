@@ -1,0 +1,212 @@
+// The detail screen for any record: its fields, workflow buttons, edit form and history.
+// Tickets (types with an assignee) get quick actions with keyboard shortcuts, and incidents
+// the live SLA clock panel.
+import { useRef, useState } from 'react';
+import { Alert, Anchor, Badge, Breadcrumbs, Button, Group, Kbd, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { ApiError, api, errorMessage } from '../api';
+import { canWrite, useUser } from '../auth';
+import { FieldValue, StatusBadge, formatTimestamp } from '../fields';
+import { findType, recordTitle, useMeta, visibleFields, type Page, type RecordData, type TypeMeta } from '../meta';
+import { recordKey, UserName } from '../refs';
+import { RecordForm } from '../components/RecordForm';
+import { WorkflowButtons, type WorkflowHandle } from '../components/Workflow';
+import { HistoryTimeline } from '../components/History';
+import { NotFound } from '../components/NotFound';
+import { SlaPanel } from '../components/SlaPanel';
+import { useServerFeatures } from '../features';
+
+export function RecordDetailPage() {
+  const { plural, id } = useParams();
+  const meta = useMeta();
+  const type = findType(meta.data, plural);
+  if (meta.isPending) return null;
+  if (!type || !id || !/^\d+$/.test(id)) return <NotFound what="record" />;
+  return <Detail key={`${type.plural}/${id}`} type={type} id={Number(id)} listHref={`/r/${type.plural}`} portal={false} />;
+}
+
+interface DetailProps {
+  type: TypeMeta;
+  id: number;
+  listHref: string;
+  portal: boolean;
+}
+
+export function useRecordQuery(type: TypeMeta, id: number) {
+  return useQuery({
+    queryKey: recordKey(type.plural, id),
+    queryFn: () => api<RecordData>(`/api/v1/${type.plural}/${id}`),
+    // A ticket on screen is refreshed often: a colleague may be working it too.
+    staleTime: 5_000,
+    refetchInterval: 30_000,
+  });
+}
+
+export function Detail({ type, id, listHref, portal }: DetailProps) {
+  const user = useUser();
+  const client = useQueryClient();
+  const features = useServerFeatures();
+  const rec = useRecordQuery(type, id);
+  const [editing, setEditing] = useState(false);
+  // The version the edit form started from: a background refresh must not silently
+  // rebase the user's edit onto someone else's change.
+  const [editBase, setEditBase] = useState<RecordData | null>(null);
+  const workflow = useRef<WorkflowHandle>(null);
+  const writable = canWrite(user) && !portal;
+  const isTicket = type.fields.some((f) => f.name === 'assignee');
+  const teams = useQuery({
+    queryKey: ['my-teams', user.id],
+    queryFn: () => api<Page>('/api/v1/teams?limit=500'),
+    enabled: isTicket && writable,
+    staleTime: 300_000,
+  });
+
+  const saved = (r: RecordData) => {
+    client.setQueryData(recordKey(type.plural, r.id), r);
+    void client.invalidateQueries({ queryKey: ['history', type.plural, r.id] });
+    void client.invalidateQueries({ queryKey: ['list', type.plural] });
+    void client.invalidateQueries({ queryKey: ['queue-count'] });
+    void client.invalidateQueries({ queryKey: ['sla', type.plural, r.id] });
+  };
+
+  async function assignToMe() {
+    const r = rec.data;
+    if (!r || !isTicket) return;
+    const mine = (teams.data?.items ?? []).filter((t) => Array.isArray(t.members) && t.members.includes(user.id));
+    const body: Record<string, unknown> = { assignee: user.id };
+    const group = r.assignment_group as number | null;
+    if (!group || !mine.some((t) => t.id === group)) {
+      if (!mine.length) {
+        notifications.show({ color: 'red', title: 'Cannot assign', message: 'You are not a member of any team.' });
+        return;
+      }
+      body.assignment_group = mine[0].id;
+    }
+    try {
+      const updated = await api<RecordData>(`/api/v1/${type.plural}/${r.id}`, { method: 'PATCH', body, ifMatch: r.version });
+      saved(updated);
+      notifications.show({ color: 'green', message: `${updated.number} is assigned to you` });
+    } catch (e) {
+      if (e instanceof ApiError && e.isConflict) void rec.refetch();
+      notifications.show({ color: 'red', title: 'Could not assign', message: errorMessage(e) });
+    }
+  }
+
+  useHotkeys([
+    ['a', () => writable && isTicket && void assignToMe()],
+    ['e', () => writable && startEdit()],
+    ['r', () => writable && workflow.current?.start('resolved')],
+    [
+      't',
+      () => {
+        const first = document.querySelector<HTMLButtonElement>('[aria-label="Workflow"] button');
+        first?.focus();
+      },
+    ],
+  ]);
+
+  function startEdit() {
+    if (!rec.data) return;
+    setEditBase(rec.data);
+    setEditing(true);
+  }
+
+  if (rec.isPending) return <Skeleton h={240} />;
+  if (rec.isError) {
+    if (rec.error instanceof ApiError && rec.error.status === 404) return <NotFound what="record" />;
+    return <Alert color="red">{errorMessage(rec.error)}</Alert>;
+  }
+  const r = rec.data;
+  // Portal users: only what the server sent (it strips internal fields for them).
+  const fields = visibleFields(type, portal).filter((f) => !portal || f.name in r);
+  const title = recordTitle(type, r);
+  const showSla = features.slaClock && type.name === 'incident';
+  return (
+    <Stack gap="md">
+      <Breadcrumbs>
+        <Anchor component={Link} to={listHref}>
+          {portal ? 'Our tickets' : `${type.label}s`}
+        </Anchor>
+        <Text span>{r.number}</Text>
+      </Breadcrumbs>
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <div>
+          <Group gap="xs">
+            <Badge variant="outline" radius="sm">
+              {r.number}
+            </Badge>
+            <StatusBadge status={r.status} />
+          </Group>
+          <Title order={1} size="h2" mt={4}>
+            {title}
+          </Title>
+          <Text size="xs" c="dimmed">
+            Version {r.version} · updated {formatTimestamp(r.updated_at)}
+            {r.created_by !== undefined ? (
+              <>
+                {' '}
+                · created by <UserName id={r.created_by} />
+              </>
+            ) : null}
+          </Text>
+        </div>
+        {writable && !editing ? (
+          <Group gap="xs" wrap="nowrap">
+            {isTicket ? (
+              <Button size="xs" variant="light" onClick={() => void assignToMe()} disabled={r.assignee === user.id}>
+                Assign to me <Kbd ml={6} size="xs">a</Kbd>
+              </Button>
+            ) : null}
+            <Button size="xs" variant="light" onClick={startEdit}>
+              Edit <Kbd ml={6} size="xs">e</Kbd>
+            </Button>
+          </Group>
+        ) : null}
+      </Group>
+      {writable && !editing ? <WorkflowButtons ref={workflow} type={type} record={r} onDone={saved} /> : null}
+      <div className={showSla ? 'detail-grid with-side' : 'detail-grid'}>
+        <Stack gap="md">
+          <Paper withBorder p="md" radius="md">
+            {editing && editBase ? (
+              <RecordForm
+                key={editBase.version}
+                type={type}
+                record={editBase}
+                portal={portal}
+                onSaved={(u) => {
+                  saved(u);
+                  setEditing(false);
+                }}
+                onCancel={() => setEditing(false)}
+                onReload={() => {
+                  void rec.refetch().then((res) => res.data && setEditBase(res.data));
+                }}
+              />
+            ) : (
+              <dl className="field-list">
+                {fields.map((f) => (
+                  <div key={f.name} className={f.multiline ? 'field wide' : 'field'}>
+                    <dt>{f.label}</dt>
+                    <dd>
+                      <FieldValue field={f} value={r[f.name]} />
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+            )}
+          </Paper>
+          <Paper withBorder p="md" radius="md">
+            <Title order={2} size="h4" mb="sm">
+              History
+            </Title>
+            <HistoryTimeline type={type} id={r.id} />
+          </Paper>
+        </Stack>
+        {showSla ? <SlaPanel plural={type.plural} id={r.id} version={r.version} /> : null}
+      </div>
+    </Stack>
+  );
+}

@@ -1,0 +1,122 @@
+// The generic list screen for any record type: search, filters from the type's indexed
+// choice and reference fields and its workflow states, sortable columns. The filters live in
+// the URL, so a filtered list can be bookmarked and the back button works.
+import { useEffect, useRef, useState } from 'react';
+import { Button, Group, Select, Stack, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { canWrite, useUser } from '../auth';
+import { findType, humanize, useMeta, type TypeMeta } from '../meta';
+import { RecordTable, type ListParams } from '../components/RecordTable';
+import { NotFound } from '../components/NotFound';
+import { RefSelect } from '../refs';
+
+export function RecordListPage() {
+  const { plural } = useParams();
+  const meta = useMeta();
+  const type = findType(meta.data, plural);
+  if (meta.isPending) return null;
+  if (!type) return <NotFound what="record type" />;
+  return <ListScreen key={type.plural} type={type} />;
+}
+
+export function filterFields(type: TypeMeta, portal: boolean) {
+  return type.fields.filter(
+    (f) => f.indexed && (f.kind === 'choice' || f.kind === 'reference') && !(portal && f.internal) && (f.kind !== 'reference' || f.ref !== 'user' || !portal),
+  );
+}
+
+function ListScreen({ type }: { type: TypeMeta }) {
+  const user = useUser();
+  const [search, setSearch] = useSearchParams();
+  const sort = search.get('sort') ?? '-id';
+  const [q, setQ] = useState(search.get('q') ?? '');
+  const [debouncedQ] = useDebouncedValue(q, 250);
+  const searchRef = useRef<HTMLInputElement>(null);
+  useHotkeys([['/', () => searchRef.current?.focus(), { preventDefault: true }]]);
+  const update = (key: string, value: string | null) => {
+    const next = new URLSearchParams(search);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setSearch(next, { replace: true });
+  };
+  useEffect(() => {
+    if ((search.get('q') ?? '') !== debouncedQ) update('q', debouncedQ || null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [debouncedQ]);
+
+  const params: ListParams = {};
+  search.forEach((v, k) => {
+    if (k !== 'sort') params[k] = v;
+  });
+  const searchable = type.fields.some((f) => f.searchable);
+  const filters = filterFields(type, false);
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          {type.label}s
+        </Title>
+        {canWrite(user) ? (
+          <Button component={Link} to={`/r/${type.plural}/new`}>
+            New {type.label.toLowerCase()}
+          </Button>
+        ) : null}
+      </Group>
+      <Group gap="sm" align="flex-end" role="search" aria-label={`Filter ${type.label.toLowerCase()}s`}>
+        {searchable ? (
+          <TextInput
+            ref={searchRef}
+            label="Search"
+            placeholder="Words to find (press / to focus)"
+            value={q}
+            onChange={(e) => setQ(e.currentTarget.value)}
+            w={260}
+          />
+        ) : null}
+        {type.workflow ? (
+          <Select
+            label="Status"
+            data={type.workflow.states.map((s) => ({ value: s, label: humanize(s) }))}
+            value={search.get('status')}
+            onChange={(v) => update('status', v)}
+            clearable
+            w={180}
+          />
+        ) : null}
+        {filters.map((f) =>
+          f.kind === 'choice' ? (
+            <Select
+              key={f.name}
+              label={f.label}
+              data={(f.choices ?? []).map((c) => ({ value: c, label: humanize(c) }))}
+              value={search.get(f.name)}
+              onChange={(v) => update(f.name, v)}
+              clearable
+              w={160}
+            />
+          ) : (
+            <div key={f.name} className="filter-ref">
+              <RefSelect
+                field={f}
+                label={f.label}
+                value={search.get(f.name) ? Number(search.get(f.name)) : null}
+                onChange={(v) => update(f.name, v === null ? null : String(v))}
+              />
+            </div>
+          ),
+        )}
+      </Group>
+      <RecordTable
+        type={type}
+        params={params}
+        sort={sort}
+        onSort={(s) => update('sort', s)}
+        portal={false}
+        hrefFor={(r) => `/r/${type.plural}/${r.id}`}
+        caption={`${type.label}s`}
+        hotkeys
+      />
+    </Stack>
+  );
+}
