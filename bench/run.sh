@@ -236,7 +236,7 @@ bench_backend() {
   api "$dir/org.out" POST "$base/api/v1/organisations" "${auth[@]}" \
     --data '{"name":"Bench Co","kind":"customer"}' || return 1
   api "$dir/service.out" POST "$base/api/v1/services" "${auth[@]}" \
-    --data '{"name":"Bench","lifecycle":"live"}' || return 1
+    --data '{"name":"Bench"}' || return 1
   local customer service
   customer="$(json_get "$dir/org.out" id)" || return 1
   service="$(json_get "$dir/service.out" id)" || return 1

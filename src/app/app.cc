@@ -35,6 +35,8 @@ Result<std::unique_ptr<App>> App::open(const AppOptions& options) {
   ORDO_ASSIGN(bool exists, im.store->read([](SqlConn& c) { return schema_exists(c); }));
   if (!exists) return invalid("the database has no Ordo schema: run `ordo init` first");
   ORDO_TRY(im.store->write([&](SqlConn& c) { return ensure_schema(c, *im.registry); }));
+  im.sla = std::make_unique<SlaEngine>(*im.registry);
+  ORDO_TRY(ensure_builtin_records(*im.store, *im.registry, *im.clock));
   return app;
 }
 
@@ -107,13 +109,15 @@ json::object App::meta() const {
         for (const auto& c : f.choices) ch.push_back(json::string(c));
         fo["choices"] = std::move(ch);
       }
-      if (f.kind == FieldKind::kRef) {
+      if (f.kind == FieldKind::kRef || f.kind == FieldKind::kRefList) {
         fo["ref"] = f.ref_target;
         if (const RecordType* target = impl_->registry->by_name(f.ref_target)) fo["ref_plural"] = target->plural;
       }
       if (f.min) fo["min"] = *f.min;
       if (f.max) fo["max"] = *f.max;
       if (f.kind == FieldKind::kText) fo["max_length"] = f.max_length;
+      if (!f.default_json.empty()) fo["default"] = json::parse(f.default_json);
+      if (f.is_internal) fo["internal"] = true;
       fields.push_back(std::move(fo));
     }
     json::object to{{"name", t.name},   {"plural", t.plural}, {"prefix", t.prefix},

@@ -104,6 +104,18 @@ class App {
   Result<boost::json::object> list(const Principal& p, const RecordType& t, const QueryParams& params);
   Result<boost::json::object> history(const Principal& p, const RecordType& t, std::int64_t id);
 
+  // --- Service levels ---
+  // GET /api/v1/{plural}/{id}/sla: the ticket's clock as of now, recomputed from its
+  // history: the agreement, and per target the figures and the segments explaining them.
+  Result<boost::json::object> sla(const Principal& p, const RecordType& t, std::int64_t id);
+  // Fires the SLA events that are due (the due queue, src/app/sla.h); returns how many.
+  // Called by the scheduler in src/jobs every few seconds, and by tests with a manual clock.
+  Result<std::int64_t> run_sla_timers(std::int64_t limit = 500);
+  // GET /api/v1/catalogue[?customer=ID]: live services offered to a customer, with their
+  // active catalogue items. Requesters always get their own organisation's, without
+  // internal fields; staff may name a customer or see every live service.
+  Result<boost::json::object> catalogue(const Principal& p, const QueryParams& params);
+
   // --- Authentication ---
   // Throttled per account and per source (kTooManyRequests with retry_after). A session
   // the client already had (`previous_session`) is ended: sessions rotate on login.

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "app/app.h"
+#include "app/sla.h"
 #include "app/throttle.h"
 #include "store/event_log.h"
 #include "store/store.h"
@@ -20,7 +21,11 @@ struct App::Impl {
   StoreStats stats;
   std::unique_ptr<Store> store;
   LoginThrottle throttle;
+  std::unique_ptr<SlaEngine> sla;
 };
+
+// The built-in records every database has (the 24x7 calendar); idempotent.
+Result<void> ensure_builtin_records(Store& store, const Registry& reg, const Clock& clock);
 
 // Administrator-only actions (user management). kForbidden otherwise.
 Result<void> require_admin(const Principal& p);

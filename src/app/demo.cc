@@ -21,10 +21,51 @@ Result<int> load_demo_data(App& app) {
   ORDO_TRY(make(org, {{"name", "Ordo Service Provider"}, {"kind", "provider"}}));
   ORDO_ASSIGN(auto acme, make(org, {{"name", "Acme Corporation"}, {"kind", "customer"}}));
   ORDO_ASSIGN(auto globex, make(org, {{"name", "Globex Ltd"}, {"kind", "customer"}}));
-  ORDO_ASSIGN(auto email, make(svc, {{"name", "Email"}, {"lifecycle", "live"}, {"owner", "Messaging team"},
-                                     {"description", "Mailboxes, calendars and distribution lists"}}));
-  ORDO_ASSIGN(auto erp, make(svc, {{"name", "ERP"}, {"lifecycle", "live"}, {"owner", "Business applications"}}));
-  ORDO_ASSIGN(auto vpn, make(svc, {{"name", "Remote access VPN"}, {"lifecycle", "live"}, {"owner", "Network team"}}));
+  // Business hours for the office-hours agreements: Berlin, Mon–Fri 08:00–18:00, public holidays.
+  const RecordType& cal = *reg.by_name("calendar");
+  json::object week;
+  for (const char* d : {"mon", "tue", "wed", "thu", "fri"}) week[d] = json::array{json::array{"08:00", "18:00"}};
+  ORDO_ASSIGN(auto office, make(cal, {{"name", "Office hours Berlin"}, {"timezone", "Europe/Berlin"},
+                                      {"hours", week},
+                                      {"holidays", json::array{"2026-01-01", "2026-04-03", "2026-04-06", "2026-05-01",
+                                                               "2026-05-14", "2026-05-25", "2026-10-03", "2026-12-25",
+                                                               "2026-12-26", "2027-01-01"}}}));
+  auto live = [&](json::object body) -> Result<std::int64_t> {
+    ORDO_ASSIGN(auto id, make(svc, std::move(body)));
+    ORDO_TRY(app.transition(sys, svc, id, std::nullopt, json::object{{"to", "live"}}));
+    return id;
+  };
+  ORDO_ASSIGN(auto email, live({{"name", "Email"}, {"owner", "Messaging team"}, {"customers", json::array{acme, globex}},
+                                {"hours", office}, {"description", "Mailboxes, calendars and distribution lists"}}));
+  ORDO_ASSIGN(auto erp, live({{"name", "ERP"}, {"owner", "Business applications"}, {"customers", json::array{globex}},
+                              {"hours", office}, {"depends_on", json::array{email}}}));
+  ORDO_ASSIGN(auto vpn, live({{"name", "Remote access VPN"}, {"owner", "Network team"},
+                              {"customers", json::array{acme, globex}}}));
+  // Agreements: Acme's gold SLA on Email in office hours; every customer's 24x7 SLA on the VPN.
+  const RecordType& agr = *reg.by_name("agreement");
+  auto targets = [](std::int64_t r1, std::int64_t s1, std::int64_t r2, std::int64_t s2, std::int64_t r3, std::int64_t s3,
+                    std::int64_t r4, std::int64_t s4) {
+    return json::object{{"P1", {{"response", r1}, {"resolution", s1}}}, {"P2", {{"response", r2}, {"resolution", s2}}},
+                        {"P3", {{"response", r3}, {"resolution", s3}}}, {"P4", {{"response", r4}, {"resolution", s4}}}};
+  };
+  const std::int64_t h = 3600;
+  ORDO_TRY(make(agr, {{"name", "Acme Email Gold"}, {"kind", "sla"}, {"service", email}, {"customer", acme},
+                      {"calendar", office}, {"targets", targets(900, 4 * h, 1800, 8 * h, 4 * h, 30 * h, 8 * h, 50 * h)}}));
+  ORDO_TRY(make(agr, {{"name", "Email Standard"}, {"kind", "sla"}, {"service", email}, {"calendar", office},
+                      {"targets", targets(1800, 8 * h, h, 16 * h, 8 * h, 40 * h, 16 * h, 80 * h)}}));
+  ORDO_TRY(make(agr, {{"name", "VPN 24x7"}, {"kind", "sla"}, {"service", vpn},
+                      {"targets", targets(900, 4 * h, 1800, 8 * h, 2 * h, 24 * h, 4 * h, 72 * h)}}));
+  ORDO_TRY(make(agr, {{"name", "ERP Standard"}, {"kind", "sla"}, {"service", erp}, {"calendar", office},
+                      {"targets", targets(1800, 8 * h, h, 16 * h, 8 * h, 40 * h, 16 * h, 80 * h)}}));
+  const RecordType& item = *reg.by_name("catalogue_item");
+  ORDO_TRY(make(item, {{"service", email}, {"name", "New mailbox"}, {"approval_required", true},
+                       {"description", "A personal mailbox for a new colleague."}}));
+  ORDO_TRY(make(item, {{"service", email}, {"name", "Access to a shared mailbox"},
+                       {"description", "Read or send-as rights on an existing shared mailbox."}}));
+  ORDO_TRY(make(item, {{"service", vpn}, {"name", "VPN access"}, {"approval_required", true},
+                       {"description", "Remote access for a user, with a client certificate."}}));
+  ORDO_TRY(make(item, {{"service", erp}, {"name", "ERP role change"}, {"approval_required", true},
+                       {"description", "Add or remove an ERP authorisation role."}}));
   struct Demo {
     const char* title;
     std::int64_t service, customer, impact, urgency;

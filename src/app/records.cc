@@ -165,12 +165,23 @@ Result<json::object> App::create(const Principal& p, const RecordType& t, const 
   Instant now = impl_->clock->now();
   ORDO_ASSIGN(Change ch, validate_create(t, input, now));
   const Registry& reg = *impl_->registry;
+  SlaEngine& sla = *impl_->sla;
   ORDO_ASSIGN(json::object rec, impl_->store->write([&](SqlConn& c) -> Result<json::object> {
     ORDO_TRY(check_refs(c, reg, t, ch.values, nullptr));
-    ORDO_ASSIGN(json::object r, insert_record(c, t, ch, now, p.user_id));
-    json::object data{{"number", r.at("number")}, {"values", non_null(ch.values)}};
+    json::object data{{"values", non_null(ch.values)}};
     if (t.workflow) data["status"] = ch.status;
-    ORDO_TRY(append_event(c, {now, p.user_id, p.username, t.name, r.at("id").as_int64(), "create", std::move(data)}));
+    Change stored = ch;
+    std::optional<SlaEvaluation> ev;
+    if (!t.sla_resolved_state.empty()) {  // the clock starts with the record
+      HistoryEntry created{now, "create", data};
+      ORDO_ASSIGN(ev, sla.evaluate(c, t, ch.values, {&created, 1}, now));
+      for (auto& [k, v] : SlaEngine::column_changes(ch.values, *ev)) stored.values[k] = v.as_array()[1];
+    }
+    ORDO_ASSIGN(json::object r, insert_record(c, t, stored, now, p.user_id));
+    data["number"] = r.at("number");
+    std::int64_t id = r.at("id").as_int64();
+    ORDO_TRY(append_event(c, {now, p.user_id, p.username, t.name, id, "create", std::move(data)}));
+    if (ev) ORDO_TRY(sla.sync_timers(c, t, id, *ev));
     return r;
   }));
   return present(s, t, std::move(rec));
@@ -186,8 +197,16 @@ namespace {
 
 // Shared by patch and transition: load (visible or 404), check the version, let `decide`
 // compute the change, write it with its event.
+// A change the SLA clock reads: status, priority, or what picks the agreement.
+bool moves_sla_clock(const Change& ch, bool status_changed) {
+  if (status_changed) return true;
+  for (const char* f : {"priority", "service", "customer", "reported_at"})
+    if (ch.changes.contains(f)) return true;
+  return false;
+}
+
 template <class Decide>
-Result<json::object> change_record(Store& store, const Registry& reg, const Clock& clock, const Principal& p,
+Result<json::object> change_record(Store& store, SlaEngine& sla, const Registry& reg, const Clock& clock, const Principal& p,
                                    const RecordType& t, std::int64_t id, std::optional<std::int64_t> expected,
                                    const Scope& read_scope, const std::optional<Error>& refused, const char* action,
                                    Decide decide_change) {
@@ -207,13 +226,24 @@ Result<json::object> change_record(Store& store, const Registry& reg, const Cloc
     if (ch.changes.empty() && !status_changed) return cur;  // nothing to do
     ORDO_TRY(check_refs(c, reg, t, ch.values, &ch.changes));
     if (!t.workflow) ch.status.clear();
-    ORDO_ASSIGN(json::object rec, update_record(c, t, id, version, ch, now));
     json::object data{{"changes", ch.changes}};
     if (status_changed) {
       data["from"] = status;
       data["to"] = ch.status;
     }
+    std::optional<SlaEvaluation> ev;
+    if (!t.sla_resolved_state.empty() && moves_sla_clock(ch, status_changed)) {
+      ORDO_ASSIGN(auto history, SlaEngine::load_history(c, t, id));
+      history.push_back({now, action, data});
+      ORDO_ASSIGN(ev, sla.evaluate(c, t, ch.values, history, now));
+      for (auto& [k, v] : SlaEngine::column_changes(cur, *ev)) {  // derived: in the row, not in the event
+        ch.changes[k] = v;
+        ch.values[k] = v.as_array()[1];
+      }
+    }
+    ORDO_ASSIGN(json::object rec, update_record(c, t, id, version, ch, now));
     ORDO_TRY(append_event(c, {now, p.user_id, p.username, t.name, id, action, std::move(data)}));
+    if (ev) ORDO_TRY(sla.sync_timers(c, t, id, *ev));
     return rec;
   });
 }
@@ -227,7 +257,7 @@ Result<json::object> App::patch(const Principal& p, const RecordType& t, std::in
   if (!decide(t, p.roles, Op::kUpdate).allowed) refused = forbidden("your role may not change " + t.plural);
   ORDO_ASSIGN(auto from_body, body_version(body));
   if (!expected) expected = from_body;
-  auto result = change_record(*impl_->store, *impl_->registry, *impl_->clock, p, t, id, expected, rs, refused, "update",
+  auto result = change_record(*impl_->store, *impl_->sla, *impl_->registry, *impl_->clock, p, t, id, expected, rs, refused, "update",
                               [&](const json::object& cur, const std::string& status, Instant) -> Result<Change> {
                                 ORDO_TRY(check_public_body(rs, t, body));
                                 if (!expected)
@@ -252,7 +282,7 @@ Result<json::object> App::transition(const Principal& p, const RecordType& t, st
   std::optional<Error> refused;
   if (!decide(t, p.roles, Op::kTransition, to).allowed)
     refused = forbidden("your role may not move " + t.plural + (to.empty() ? std::string() : " to '" + to + "'"));
-  auto result = change_record(*impl_->store, *impl_->registry, *impl_->clock, p, t, id, expected, rs, refused, "transition",
+  auto result = change_record(*impl_->store, *impl_->sla, *impl_->registry, *impl_->clock, p, t, id, expected, rs, refused, "transition",
                               [&](const json::object& cur, const std::string& status, Instant now) -> Result<Change> {
                                 ORDO_TRY(check_public_body(rs, t, body));
                                 return validate_transition(t, cur, status, body, now);

@@ -20,6 +20,7 @@
 #include "app/app.h"
 #include "app/demo.h"
 #include "http/server.h"
+#include "jobs/scheduler.h"
 #include "store/event_log.h"
 
 namespace {
@@ -34,6 +35,7 @@ struct Settings {
   std::size_t io_threads = 2;
   std::size_t body_limit = 1 << 20;
   std::string static_dir;
+  std::int64_t sla_timer_ms = 1000;  // [jobs] sla_interval_ms: how often the SLA due queue is read
   ordo::LdapOptions ldap;
 };
 
@@ -56,6 +58,7 @@ bool apply_config_file(Settings& s, const std::string& path, bool required, bool
     if (auto v = t["server"]["io_threads"].value<int64_t>()) s.io_threads = static_cast<std::size_t>(*v);
     if (auto v = t["server"]["body_limit"].value<int64_t>()) s.body_limit = static_cast<std::size_t>(*v);
     if (auto v = t["server"]["static_dir"].value<std::string>()) s.static_dir = *v;
+    if (auto v = t["jobs"]["sla_interval_ms"].value<int64_t>(); v && *v >= 10) s.sla_timer_ms = *v;
     if (auto v = t["ldap"]["url"].value<std::string>()) s.ldap.url = *v;
     if (auto v = t["ldap"]["user_dn_template"].value<std::string>()) s.ldap.user_dn_template = *v;
     if (auto v = t["ldap"]["timeout_seconds"].value<int64_t>()) s.ldap.timeout_seconds = static_cast<int>(*v);
@@ -298,7 +301,10 @@ int main(int argc, char** argv) {
     if (!port) return fail(port.error());
     spdlog::info("listening on http://{}:{}", so.host, *port);
     std::cout << "ordo: serving on http://" << so.host << ":" << *port << std::endl;
+    ordo::Scheduler jobs(**app, {.interval = std::chrono::milliseconds(s.sla_timer_ms)});
+    jobs.start();
     server.run_until_signal();
+    jobs.stop();
     (*app)->close();
     spdlog::info("stopped");
     return 0;

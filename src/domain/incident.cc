@@ -63,6 +63,8 @@ RecordType incident_type() {
       .add(text("resolution_note").multiline())
       .add(timestamp("resolved_at").readonly().indexed())
       .add(timestamp("closed_at").readonly());
+  for (auto& f : sla_fields()) t.add(std::move(f));
+  t.sla_resolved_state = "resolved";
   t.workflow = incident_workflow();
   t.policies = process_record_policies(/*requester_may_create=*/true);
   return t;

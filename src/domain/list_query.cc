@@ -51,6 +51,7 @@ Result<QueryValue> parse_value(const std::string& field, FieldKind kind, const F
     case FieldKind::kText:
       return QueryValue{std::string(raw)};
     case FieldKind::kRefList:
+    case FieldKind::kJson:
       break;
   }
   return field_error(field, "unsupported filter");
@@ -189,8 +190,9 @@ Result<ListQuery> parse_list_query(const RecordType& t,
         errors.push_back({name, "unknown field or parameter"});
         continue;
       }
-      if (*kind == FieldKind::kRefList) {
-        errors.push_back({name, "lists of references cannot be filtered"});
+      if (*kind == FieldKind::kRefList || *kind == FieldKind::kJson) {
+        errors.push_back({name, *kind == FieldKind::kJson ? "structured fields cannot be filtered"
+                                                          : "lists of references cannot be filtered"});
         continue;
       }
       if (op == FilterOp::kLike && *kind != FieldKind::kText) {

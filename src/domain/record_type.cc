@@ -13,6 +13,7 @@ std::string_view to_string(FieldKind k) {
     case FieldKind::kRef: return "reference";
     case FieldKind::kTimestamp: return "timestamp";
     case FieldKind::kRefList: return "reference_list";
+    case FieldKind::kJson: return "json";
   }
   return "text";
 }
@@ -47,6 +48,27 @@ FieldDef ref(std::string name, std::string target) {
 FieldDef ref_list(std::string name, std::string target) {
   auto f = make(std::move(name), FieldKind::kRefList);
   f.ref_target = std::move(target);
+  return f;
+}
+
+FieldDef json_field(std::string name, JsonCheck check) {
+  auto f = make(std::move(name), FieldKind::kJson);
+  f.check_json = std::move(check);
+  return f;
+}
+
+std::vector<FieldDef> sla_fields() {
+  std::vector<FieldDef> f;
+  f.push_back(ref("sla_agreement", "agreement").readonly().indexed().labelled("SLA"));
+  f.push_back(timestamp("sla_due_at").readonly().indexed().labelled("SLA due"));
+  f.push_back(boolean("sla_at_risk").readonly().indexed().labelled("SLA at risk"));
+  for (const char* target : {"response", "resolution"}) {
+    std::string t = target;
+    f.push_back(timestamp(t + "_due_at").readonly().indexed());
+    f.push_back(timestamp(t + "_met_at").readonly().indexed());
+    f.push_back(timestamp(t + "_breached_at").readonly().indexed());
+    f.push_back(boolean(t + "_breached").readonly().indexed());
+  }
   return f;
 }
 

@@ -22,14 +22,21 @@
 #include <boost/json/fwd.hpp>
 
 #include "domain/access.h"
+#include "domain/result.h"
 
 namespace ordo {
 
-enum class FieldKind { kText, kInt, kBool, kChoice, kRef, kTimestamp, kRefList };
+enum class FieldKind { kText, kInt, kBool, kChoice, kRef, kTimestamp, kRefList, kJson };
 std::string_view to_string(FieldKind k);
 
 // Computes a derived field from the record's other (already validated) values.
 using DeriveFn = std::function<boost::json::value(const boost::json::object& record)>;
+// Checks a kJson field's value and returns its canonical form (errors name the field's
+// members, e.g. "mon[0][1]"; the engine prefixes the field name).
+using JsonCheck = std::function<Result<boost::json::value>(const boost::json::value& v)>;
+// Cross-field checks of a whole record after its fields are valid: may canonicalise values
+// and returns per-field errors. Pure (no I/O).
+using RecordCheck = std::function<Result<void>(boost::json::object& values)>;
 
 struct FieldDef {
   std::string name;
@@ -49,6 +56,8 @@ struct FieldDef {
   std::optional<std::int64_t> min, max;  // kInt range
   std::size_t max_length = 20000;        // kText, in bytes
   DeriveFn derive;                       // set: computed on every write, read-only
+  JsonCheck check_json;                  // kJson: validates and canonicalises the value
+  std::string default_json;              // JSON text of the value used when absent on create
 
   FieldDef& required() { is_required = true; return *this; }
   FieldDef& searchable() { is_searchable = true; return *this; }
@@ -63,6 +72,7 @@ struct FieldDef {
   FieldDef& max_len(std::size_t n) { max_length = n; return *this; }
   FieldDef& labelled(std::string l) { label = std::move(l); return *this; }
   FieldDef& derived(DeriveFn fn) { derive = std::move(fn); is_readonly = true; return *this; }
+  FieldDef& defaults_to(std::string json_text) { default_json = std::move(json_text); return *this; }
 };
 
 FieldDef text(std::string name);
@@ -73,6 +83,9 @@ FieldDef ref(std::string name, std::string target);
 FieldDef timestamp(std::string name);
 // A list of references (ids), stored as a JSON array; not filterable or sortable.
 FieldDef ref_list(std::string name, std::string target);
+// A structured JSON value (object or array) checked by `check`; stored as JSON text, not
+// filterable or sortable. Without a check any object or array is accepted.
+FieldDef json_field(std::string name, JsonCheck check = {});
 
 // A workflow as a table (STYLE.md §4): states, the legal transitions between them, the
 // fields a state requires on entry, and the timestamp fields stamped on entry.
@@ -99,12 +112,21 @@ struct RecordType {
   std::optional<Workflow> workflow;  // when set, the record has a `status` column
   std::vector<Policy> policies;      // per role (admin is always allowed): domain/access.h
   bool tenant_is_self = false;       // organisation: a requester's own organisation is its own record
+  RecordCheck check;                 // cross-field rules, run after the fields validate
+  // Non-empty: records of this type run SLA clocks (src/app/sla.cc); entering this state
+  // meets the resolution target. The type then declares the engine-maintained sla_* fields
+  // (sla_fields()).
+  std::string sla_resolved_state;
 
   RecordType& add(FieldDef f) { fields.push_back(std::move(f)); return *this; }
   const FieldDef* field(std::string_view name) const;
   bool has_searchable() const;
   const FieldDef* tenant_field() const;  // the field marked tenant(), or nullptr
 };
+
+// The read-only fields the SLA engine maintains on a ticket type (agreement, due times,
+// met/breached instants per target), indexed for queues and the SLA report.
+std::vector<FieldDef> sla_fields();
 
 // The columns every record has besides its declared fields.
 bool is_system_field(std::string_view name);  // id, number, version, status, created_*, updated_at

@@ -25,7 +25,13 @@ const RecordType* Registry::by_plural(std::string_view plural) const {
 const Registry& default_registry() {
   static const Registry reg = [] {
     Registry r;
-    r.add(organisation_type()).add(service_type()).add(team_type()).add(incident_type());
+    r.add(organisation_type())
+        .add(calendar_type())
+        .add(service_type())
+        .add(catalogue_item_type())
+        .add(team_type())
+        .add(agreement_type())
+        .add(incident_type());
     return r;
   }();
   return reg;

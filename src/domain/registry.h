@@ -32,6 +32,10 @@ RecordType organisation_type();
 RecordType service_type();
 RecordType team_type();
 RecordType incident_type();
+RecordType calendar_type();
+RecordType agreement_type();
+RecordType catalogue_item_type();
+Workflow service_workflow();
 Workflow incident_workflow();
 
 }  // namespace ordo

@@ -29,6 +29,12 @@ void derive_all(const RecordType& t, json::object& values) {
     if (f.derive) values[f.name] = f.derive(values);
 }
 
+// The type's cross-field rules, once every field is valid.
+Result<void> check_record(const RecordType& t, json::object& values) {
+  if (!t.check) return {};
+  return t.check(values);
+}
+
 bool is_blank(const json::value* v) {
   return !v || v->is_null() || (v->is_string() && v->as_string().empty());
 }
@@ -55,7 +61,14 @@ void apply_body(const RecordType& t, const json::object& body, json::object& val
     }
     auto nv = normalize_value(*f, v);
     if (!nv) {
-      errors.push_back({f->name, nv.error().message});
+      if (nv.error().fields.empty()) {
+        errors.push_back({f->name, nv.error().message});
+      } else {  // a structured value reports where inside it: "hours.mon[0][1]"
+        for (const auto& fe : nv.error().fields)
+          errors.push_back({fe.field.empty() ? f->name
+                                             : f->name + (fe.field[0] == '[' ? "" : ".") + fe.field,
+                            fe.message});
+      }
       continue;
     }
     values[f->name] = std::move(*nv);
@@ -101,6 +114,11 @@ Result<json::value> normalize_value(const FieldDef& f, const json::value& v) {
       std::sort(out.begin(), out.end(), [](const json::value& a, const json::value& b) { return a.as_int64() < b.as_int64(); });
       return json::value(std::move(out));
     }
+    case FieldKind::kJson: {
+      if (f.check_json) return f.check_json(v);
+      if (!v.is_object() && !v.is_array()) return invalid("must be a JSON object or array");
+      return v;
+    }
     case FieldKind::kChoice: {
       if (!v.is_string()) return invalid("must be a string");
       std::string_view s = v.as_string();
@@ -126,14 +144,17 @@ Result<Change> validate_create(const RecordType& t, const json::object& body, In
   for (const auto& f : t.fields) c.values[f.name] = nullptr;
   std::vector<FieldError> errors;
   apply_body(t, body, c.values, errors, {});
-  for (const auto& f : t.fields)
+  for (const auto& f : t.fields) {
     if (f.is_default_now && c.values[f.name].is_null()) c.values[f.name] = format_rfc3339(now);
+    if (!f.default_json.empty() && c.values[f.name].is_null()) c.values[f.name] = json::parse(f.default_json);
+  }
   derive_all(t, c.values);
   for (const auto& f : t.fields)
     if (f.is_required && !f.derive && is_blank(c.values.if_contains(f.name)) &&
         std::none_of(errors.begin(), errors.end(), [&](const FieldError& e) { return e.field == f.name; }))
       errors.push_back({f.name, "is required"});
   if (!errors.empty()) return invalid("validation failed", std::move(errors));
+  ORDO_TRY(check_record(t, c.values));
   if (t.workflow) c.status = t.workflow->initial;
   return c;
 }
@@ -158,6 +179,7 @@ Result<Change> validate_patch(const RecordType& t, const json::object& current, 
     if (f.is_required && !f.derive && body.contains(f.name) && is_blank(c.values.if_contains(f.name)))
       errors.push_back({f.name, "is required"});
   if (!errors.empty()) return invalid("validation failed", std::move(errors));
+  ORDO_TRY(check_record(t, c.values));
   diff(current, c.values, c.changes);
   return c;
 }
@@ -192,6 +214,7 @@ Result<Change> validate_transition(const RecordType& t, const json::object& curr
       if (is_blank(c.values.if_contains(name)))
         errors.push_back({name, "is required to enter '" + to + "'"});
   if (!errors.empty()) return invalid("validation failed", std::move(errors));
+  ORDO_TRY(check_record(t, c.values));
   diff(current, c.values, c.changes);
   c.status = to;
   return c;

@@ -227,3 +227,25 @@ Response history_handler(App& app, const Request& req, const PathParams& params,
 }
 
 }  // namespace ordo
+
+namespace ordo {
+
+Response sla_handler(App& app, const Request& req, const PathParams& params, const Principal* p) {
+  assert(p);
+  auto t = record_type(app, params);
+  if (!t) return error_response(req, t.error());
+  auto id = record_id(params);
+  if (!id) return error_response(req, id.error());
+  auto sla = app.sla(*p, **t, *id);
+  if (!sla) return error_response(req, sla.error());
+  return json_response(200, *sla);
+}
+
+Response catalogue_handler(App& app, const Request& req, const PathParams&, const Principal* p) {
+  assert(p);
+  auto cat = app.catalogue(*p, req.target.query);
+  if (!cat) return error_response(req, cat.error());
+  return json_response(200, *cat);
+}
+
+}  // namespace ordo

@@ -61,4 +61,8 @@ Response patch_record_handler(App& app, const Request& req, const PathParams& pa
 Response transition_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 Response history_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 
+// --- Service levels ---
+Response sla_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response catalogue_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+
 }  // namespace ordo

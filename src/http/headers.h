@@ -54,4 +54,29 @@ std::string expired_session_cookie(bool secure);
 // Constant-time comparison (for CSRF tokens); different lengths compare unequal.
 bool constant_time_equals(std::string_view a, std::string_view b);
 
+// The Content-Security-Policy of the web UI (index.html and its assets). The Vite bundle
+// needs no inline script, no eval and no inline <style> element (the UI runs Mantine with
+// the CSS variables from its static stylesheet, web/src/main.tsx), so everything comes from
+// 'self'. Styles that React sets through the CSSOM (element.style) are not inline styles
+// for CSP and need no 'unsafe-inline'. The e2e run (tests/e2e) fails on any CSP violation
+// the browser reports, so a dependency that starts injecting <style> is caught.
+inline constexpr std::string_view kWebUiCsp =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+// The security headers every web UI response carries besides its CSP: no MIME sniffing, no
+// framing (also for browsers without frame-ancestors), no referrer to other sites, an
+// isolated browsing context, and no powerful features the UI never uses.
+struct HeaderField {
+  std::string_view name, value;
+};
+inline constexpr HeaderField kWebUiSecurityHeaders[] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+    {"Cross-Origin-Resource-Policy", "same-origin"},
+    {"Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"},
+};
+
 }  // namespace ordo

@@ -1,5 +1,8 @@
 #include "http/headers.h"
 
+#include <map>
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace ordo {
@@ -122,6 +125,47 @@ TEST(ConstantTimeEqualsTest, ComparesContentAndLength) {
   EXPECT_FALSE(constant_time_equals("abc", "abd"));
   EXPECT_FALSE(constant_time_equals("abc", "ab"));
   EXPECT_FALSE(constant_time_equals("", "a"));
+}
+
+// The web UI policy, directive by directive: a change that loosens it must change this test.
+std::map<std::string, std::string> csp_directives(std::string_view policy) {
+  std::map<std::string, std::string> out;
+  while (!policy.empty()) {
+    std::size_t semi = policy.find(';');
+    std::string_view d = policy.substr(0, semi);
+    policy = semi == std::string_view::npos ? std::string_view{} : policy.substr(semi + 1);
+    while (!d.empty() && d.front() == ' ') d.remove_prefix(1);
+    if (d.empty()) continue;
+    std::size_t sp = d.find(' ');
+    std::string name(d.substr(0, sp));
+    EXPECT_FALSE(out.contains(name)) << "duplicate directive " << name;
+    out[name] = sp == std::string_view::npos ? "" : std::string(d.substr(sp + 1));
+  }
+  return out;
+}
+
+TEST(WebUiCspTest, OnlySelfNoInlineNoEvalNoFraming) {
+  auto d = csp_directives(kWebUiCsp);
+  EXPECT_EQ(d["default-src"], "'none'");
+  EXPECT_EQ(d["script-src"], "'self'");
+  EXPECT_EQ(d["style-src"], "'self'");
+  EXPECT_EQ(d["connect-src"], "'self'");
+  EXPECT_EQ(d["img-src"], "'self'");
+  EXPECT_EQ(d["frame-ancestors"], "'none'");
+  EXPECT_EQ(d["base-uri"], "'none'");
+  EXPECT_EQ(d["form-action"], "'self'");
+  EXPECT_EQ(std::string_view(kWebUiCsp).find("unsafe"), std::string_view::npos) << "no 'unsafe-inline' or 'unsafe-eval'";
+  EXPECT_EQ(std::string_view(kWebUiCsp).find('*'), std::string_view::npos) << "no wildcard sources";
+}
+
+TEST(WebUiCspTest, SecurityHeadersAreComplete) {
+  std::map<std::string_view, std::string_view> h;
+  for (const auto& f : kWebUiSecurityHeaders) EXPECT_TRUE(h.emplace(f.name, f.value).second) << "duplicate " << f.name;
+  EXPECT_EQ(h["X-Content-Type-Options"], "nosniff");
+  EXPECT_EQ(h["X-Frame-Options"], "DENY");
+  EXPECT_EQ(h["Referrer-Policy"], "no-referrer");
+  EXPECT_EQ(h["Cross-Origin-Opener-Policy"], "same-origin");
+  EXPECT_TRUE(h.contains("Permissions-Policy"));
 }
 
 }  // namespace

@@ -113,12 +113,14 @@ std::vector<Route> api_routes(const RouterOptions& o) {
       {"POST", "/api/v1/users/{id}/password", A::kAuthenticated, set_password_handler, Rule::kAdmin},
       {"GET", "/api/v1/audit/events", A::kAuthenticated, audit_events_handler, Rule::kAudit},
       {"GET", "/api/v1/meta", A::kAuthenticated, meta_handler, Rule::kAnyUser},
+      {"GET", "/api/v1/catalogue", A::kAuthenticated, catalogue_handler, Rule::kAnyUser},
       {"GET", "/api/v1/{type}", A::kAuthenticated, list_records_handler, Rule::kRecordRead},
       {"POST", "/api/v1/{type}", A::kAuthenticated, create_record_handler, Rule::kRecordCreate},
       {"GET", "/api/v1/{type}/{id}", A::kAuthenticated, get_record_handler, Rule::kRecordRead},
       {"PATCH", "/api/v1/{type}/{id}", A::kAuthenticated, patch_record_handler, Rule::kRecordUpdate},
       {"POST", "/api/v1/{type}/{id}/transitions", A::kAuthenticated, transition_handler, Rule::kRecordTransition},
       {"GET", "/api/v1/{type}/{id}/history", A::kAuthenticated, history_handler, Rule::kRecordRead},
+      {"GET", "/api/v1/{type}/{id}/sla", A::kAuthenticated, sla_handler, Rule::kRecordRead},
   };
 }
 

@@ -65,9 +65,8 @@ std::optional<Response> serve_static(const std::string& root, const std::vector<
   r.status = 200;
   r.content_type = std::string(mime_type(name));
   r.body = std::move(*body);
-  r.set_header("Content-Security-Policy", std::string(kStaticCsp));
-  r.set_header("X-Content-Type-Options", "nosniff");
-  r.set_header("Referrer-Policy", "no-referrer");
+  r.set_header("Content-Security-Policy", std::string(kWebUiCsp));
+  for (const auto& h : kWebUiSecurityHeaders) r.set_header(h.name, std::string(h.value));
   // Vite puts content-hashed files under /assets/: cache them for good, revalidate the rest.
   bool hashed = parts.size() >= 2 && parts.front() == "assets";
   r.set_header("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");

@@ -4,7 +4,8 @@
 //
 // Only decoded path segments that are plain names are accepted: no "..", no ".", no hidden
 // names, no '/', '\\' or NUL inside a segment, so a request never leaves `root`. Responses
-// carry a strict Content-Security-Policy. Reads the file on the calling thread (a worker).
+// carry the strict Content-Security-Policy and security headers from
+// http/headers.h. Reads the file on the calling thread (a worker).
 // Thread-safe.
 //
 //   if (auto r = serve_static("/srv/ordo/web", target.segments)) return *r;
@@ -15,12 +16,10 @@
 #include <string_view>
 #include <vector>
 
+#include "http/headers.h"
 #include "http/message.h"
 
 namespace ordo {
-
-inline constexpr std::string_view kStaticCsp =
-    "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 // nullopt when nothing is to be served (the caller answers 404).
 std::optional<Response> serve_static(const std::string& root, const std::vector<std::string>& segments);

@@ -39,7 +39,7 @@ TEST_F(StaticFilesTest, ServesFilesWithTypeAndCsp) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, "console.log(1)");
   EXPECT_EQ(r->content_type, "text/javascript; charset=utf-8");
-  EXPECT_EQ(r->header("Content-Security-Policy"), kStaticCsp);
+  EXPECT_EQ(r->header("Content-Security-Policy"), kWebUiCsp);
   EXPECT_EQ(r->header("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(r->header("Cache-Control"), "public, max-age=31536000, immutable");
 }
@@ -51,6 +51,17 @@ TEST_F(StaticFilesTest, RootAndClientRoutesGetIndex) {
     EXPECT_EQ(r->body, "<!doctype html>index") << target;
     EXPECT_EQ(r->content_type, "text/html; charset=utf-8");
     EXPECT_EQ(r->header("Cache-Control"), "no-cache");
+  }
+}
+
+// Every answer that can carry the UI (index.html through the SPA fallback as much as the
+// assets) gets the policy and the security headers, not only the first page.
+TEST_F(StaticFilesTest, EveryResponseCarriesCspAndSecurityHeaders) {
+  for (auto target : {"/", "/index.html", "/r/incidents/42", "/assets/app-1234.js"}) {
+    auto r = get(target);
+    ASSERT_TRUE(r) << target;
+    EXPECT_EQ(r->header("Content-Security-Policy"), kWebUiCsp) << target;
+    for (const auto& h : kWebUiSecurityHeaders) EXPECT_EQ(r->header(h.name), h.value) << target << " " << h.name;
   }
 }
 

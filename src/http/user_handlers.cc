@@ -61,8 +61,14 @@ Response revoke_token_handler(App& app, const Request& req, const PathParams& pa
   });
 }
 
+// A browser session also gets its CSRF token back, so the web UI can write again after a
+// reload without keeping the token anywhere. Cross-origin pages cannot read this answer.
 Response me_handler(App& app, const Request& req, const PathParams&, const Principal* p) {
-  return answer(req, 200, [&] { return app.me(*p); });
+  return answer(req, 200, [&] {
+    auto me = app.me(*p);
+    if (me && p->via_session && !p->csrf_token.empty()) me->insert_or_assign("csrf_token", p->csrf_token);
+    return me;
+  });
 }
 
 Response list_users_handler(App& app, const Request& req, const PathParams&, const Principal* p) {

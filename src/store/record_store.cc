@@ -39,10 +39,12 @@ json::value field_to_json(const FieldDef& f, const SqlValue& v) {
     case FieldKind::kTimestamp: return json::string(format_rfc3339(sql_int(v)));
     case FieldKind::kInt:
     case FieldKind::kRef: return sql_int(v);
-    case FieldKind::kRefList: {
+    case FieldKind::kRefList:
+    case FieldKind::kJson: {
       boost::system::error_code ec;
-      json::value parsed = json::parse(std::get<std::string>(v), ec);
-      return ec ? json::value(json::array{}) : parsed;
+      json::value parsed = json::parse(sql_text(v), ec);
+      if (ec) return f.kind == FieldKind::kRefList ? json::value(json::array{}) : json::value(nullptr);
+      return parsed;
     }
   }
   return nullptr;
@@ -57,7 +59,8 @@ SqlValue field_to_sql(const FieldDef& f, const json::value& v) {
     case FieldKind::kTimestamp: return *parse_rfc3339(v.as_string());
     case FieldKind::kInt:
     case FieldKind::kRef: return v.as_int64();
-    case FieldKind::kRefList: return json::serialize(v);
+    case FieldKind::kRefList:
+    case FieldKind::kJson: return json::serialize(v);
   }
   return std::monostate{};
 }
@@ -227,6 +230,21 @@ Result<json::object> update_record(SqlConn& c, const RecordType& t, std::int64_t
                  {}, {}};
   }
   return row_to_json(t, rows[0]);
+}
+
+Result<void> set_derived_fields(SqlConn& c, const RecordType& t, std::int64_t id, const json::object& values) {
+  std::string set;
+  std::vector<SqlValue> params;
+  for (const auto& [k, v] : values) {
+    const FieldDef* f = t.field(k);
+    if (!f || !f->is_readonly) return internal_error("set_derived_fields: " + std::string(k) + " is not a derived field");
+    set += (set.empty() ? "" : ", ") + f->name + " = ?";
+    params.push_back(field_to_sql(*f, v));
+  }
+  if (set.empty()) return {};
+  params.push_back(id);
+  ORDO_TRY(c.exec("UPDATE " + t.plural + " SET " + set + " WHERE id = ?", params));
+  return {};
 }
 
 Result<json::object> list_records(SqlConn& c, const RecordType& t, const ListQuery& q) {

@@ -34,6 +34,9 @@ Result<std::optional<boost::json::object>> find_record(SqlConn& c, const RecordT
 // version. kPreconditionFailed on a stale version, kNotFound when the record is gone.
 Result<boost::json::object> update_record(SqlConn& c, const RecordType& t, std::int64_t id,
                                           std::int64_t expected_version, const Change& ch, Instant now);
+// Writes engine-maintained read-only fields (e.g. the sla_* fields) without a new version:
+// they are derived from the record and its history, not edited. `values`: {field: value}.
+Result<void> set_derived_fields(SqlConn& c, const RecordType& t, std::int64_t id, const boost::json::object& values);
 Result<bool> record_exists(SqlConn& c, const RecordType& t, std::int64_t id);
 // {"items": [...], "next_cursor": "…"|null, "total"?: N}
 Result<boost::json::object> list_records(SqlConn& c, const RecordType& t, const ListQuery& q);

@@ -122,7 +122,8 @@ std::string column_type(FieldKind k) {
   switch (k) {
     case FieldKind::kText:
     case FieldKind::kChoice:
-    case FieldKind::kRefList: return "TEXT";
+    case FieldKind::kRefList:
+    case FieldKind::kJson: return "TEXT";
     default: return "BIGINT";
   }
 }
@@ -166,6 +167,10 @@ Result<void> ensure_schema(SqlConn& c, const Registry& reg) {
                   "read_only BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, expires_at BIGINT, "
                   "revoked_at BIGINT)"));
   ORDO_TRY(c.exec("CREATE INDEX IF NOT EXISTS api_tokens_user_idx ON api_tokens (user_id)"));
+  // The SLA due queue (src/app/sla.h): one row per ticket, the next instant to look at it.
+  ORDO_TRY(c.exec("CREATE TABLE IF NOT EXISTS sla_timers (record_type TEXT NOT NULL, record_id BIGINT NOT NULL, "
+                  "due_at BIGINT, fired BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (record_type, record_id))"));
+  ORDO_TRY(c.exec("CREATE INDEX IF NOT EXISTS sla_timers_due_idx ON sla_timers (due_at) WHERE due_at IS NOT NULL"));
   for (const auto& t : reg.types()) ORDO_TRY(ensure_type_table(c, t));
   return set_meta(c, "schema_version", std::to_string(kSchemaVersion));
 }

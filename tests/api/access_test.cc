@@ -141,6 +141,19 @@ TEST_P(Access, LoginRotatesTheSessionAndLogoutAllEndsEveryOne) {
   EXPECT_EQ(b.get("/api/v1/me").status, 401);
 }
 
+// The web UI recovers its CSRF token after a reload from /me; API tokens have none.
+TEST_P(Access, MeGivesABrowserSessionItsCsrfTokenAndBearersNone) {
+  auto [id, tok] = user("reloader", "agent");
+  HttpClient browser(port());
+  auto login = browser.post("/api/v1/auth/login", json::serialize(json::object{{"username", "reloader"}, {"password", kPw}}));
+  ASSERT_EQ(login.status, 200);
+  browser.cookie = login.header("set-cookie").substr(0, login.header("set-cookie").find(';'));
+  auto me = browser.get("/api/v1/me");
+  ASSERT_EQ(me.status, 200);
+  EXPECT_EQ(me.json().at("csrf_token"), login.json().at("csrf_token"));
+  EXPECT_FALSE(as(tok).get("/api/v1/me").json().as_object().contains("csrf_token"));
+}
+
 TEST_P(Access, UsersListAndRevokeTheirOwnTokens) {
   auto [id, tok] = user("scripter", "agent");
   auto c = as(tok);

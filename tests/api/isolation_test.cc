@@ -52,13 +52,24 @@ class Isolation : public ApiTest {
       bystander_token_ = app().create_token(*p, json::object{{"name", "other"}})->at("id").as_int64();
     }
     // One own and one foreign record of every type (types without a tenant: the same one).
-    std::int64_t svc = create("services", R"({"name":"Mail","lifecycle":"live"})").at("id").as_int64();
+    std::int64_t svc = create("services", R"({"name":"Mail"})").at("id").as_int64();
     std::int64_t team = create("teams", json::serialize(json::object{
                                             {"name", "Desk"}, {"members", json::array{user_ids_["agent"]}}}))
                             .at("id").as_int64();
+    svc_ = svc;
     records_["organisations"] = {own_org_, foreign_org_};
     records_["services"] = {svc, svc};
     records_["teams"] = {team, team};
+    std::int64_t cal = create("calendars", create_body("calendars")).at("id").as_int64();
+    records_["calendars"] = {cal, cal};
+    std::int64_t item = create("catalogue_items", create_body("catalogue_items")).at("id").as_int64();
+    records_["catalogue_items"] = {item, item};
+    auto agreement = [&](std::int64_t org) {
+      json::object b = json::parse(create_body("agreements")).as_object();
+      b["customer"] = org;
+      return create("agreements", json::serialize(b)).at("id").as_int64();
+    };
+    records_["agreements"] = {agreement(own_org_), agreement(foreign_org_)};
     auto incident = [&](std::int64_t org) {
       return create("incidents", json::serialize(json::object{{"title", "Printer"}, {"impact", 2}, {"urgency", 2},
                                                               {"customer", org}, {"service", svc},
@@ -71,18 +82,26 @@ class Isolation : public ApiTest {
   // A valid body for creating a record of `plural` as `role`.
   std::string create_body(const std::string& plural) {
     if (plural == "organisations") return R"({"name":"New Co","kind":"customer"})";
-    if (plural == "services") return R"({"name":"New service","lifecycle":"pipeline"})";
+    if (plural == "services") return R"({"name":"New service"})";
     if (plural == "teams") return R"({"name":"New team"})";
     if (plural == "incidents") return R"({"title":"From the portal","impact":3,"urgency":3})";
+    if (plural == "calendars") return R"({"name":"Office","timezone":"Europe/Berlin","hours":{"mon":[["09:00","17:00"]]}})";
+    if (plural == "catalogue_items") return R"({"name":"New laptop","service":)" + std::to_string(svc_) + "}";
+    if (plural == "agreements")
+      return R"({"name":"Gold","kind":"sla","service":)" + std::to_string(svc_) +
+             R"(,"targets":{"P3":{"response":3600,"resolution":28800}}})";
     return "";
   }
   std::string patch_body(const std::string& plural) {
     if (plural == "incidents") return R"({"title":"Renamed"})";
-    if (plural == "organisations" || plural == "services" || plural == "teams") return R"({"description":"changed"})";
+    if (plural == "catalogue_items") return R"({"name":"Renamed"})";
+    if (plural == "organisations" || plural == "services" || plural == "teams" || plural == "calendars" ||
+        plural == "agreements")
+      return R"({"description":"changed"})";
     return "";
   }
 
-  std::int64_t own_org_ = 0, foreign_org_ = 0, bystander_token_ = 0;
+  std::int64_t own_org_ = 0, foreign_org_ = 0, bystander_token_ = 0, svc_ = 0;
   std::map<std::string, std::int64_t> user_ids_, token_ids_;
   std::map<std::string, std::string> tokens_;
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> records_;  // plural → (own, foreign)
@@ -221,9 +240,12 @@ TEST_P(Isolation, EveryRouteEveryRoleEveryOrganisation) {
             }
             for (bool own : {true, false}) {
               std::int64_t id = own ? ids.first : ids.second;
-              // A type without a workflow has no transitions resource at all.
+              // A type without a workflow has no transitions resource at all; one without
+              // service levels no SLA clock.
+              const bool is_sla = route.pattern.ends_with("/sla");
               const bool visible = read.allowed && (!scoped || own) &&
-                                   (route.rule != Rule::kRecordTransition || t.workflow.has_value());
+                                   (route.rule != Rule::kRecordTransition || t.workflow.has_value()) &&
+                                   (!is_sla || !t.sla_resolved_state.empty());
               std::string body;
               int allowed_status = 200;
               bool permitted = true;

@@ -148,7 +148,7 @@ TEST_P(ApiTest, EveryDeclaredTypeHasTheGenericRoutes) {
     std::string plural(t.at("plural").as_string());
     auto list = client().get("/api/v1/" + plural + "?count=true");
     EXPECT_EQ(list.status, 200) << plural;
-    EXPECT_EQ(list.json().at("total"), 0) << plural;
+    EXPECT_EQ(list.json().at("total"), plural == "calendars" ? 1 : 0) << plural << " (calendars: the built-in 24x7)";
     auto missing = client().get("/api/v1/" + plural + "/424242");
     EXPECT_EQ(missing.status, 404) << plural;
     auto empty = client().post("/api/v1/" + plural, "{}");
