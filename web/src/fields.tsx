@@ -71,7 +71,7 @@ export function FieldValue({ field, value, link = true }: { field: FieldMeta; va
     case 'choice':
       if (field.name === 'priority' && typeof value === 'string')
         return (
-          <Badge color={kPriorityColors[value] ?? 'gray'} variant="filled" radius="sm">
+          <Badge color={kPriorityColors[value] ?? 'gray'} variant={value === 'P1' ? 'filled' : 'light'} radius="sm">
             {value}
           </Badge>
         );
@@ -98,6 +98,8 @@ export function FieldValue({ field, value, link = true }: { field: FieldMeta; va
       );
     case 'duration':
       return <>{typeof value === 'number' ? formatDuration(value) : String(value)}</>;
+    case 'json':
+      return <pre className="json-value">{JSON.stringify(value, null, 2)}</pre>;
     default:
       if (typeof value === 'object') return <code>{JSON.stringify(value)}</code>;
       return field.multiline ? <Text className="prewrap" size="sm">{String(value)}</Text> : <>{String(value)}</>;
@@ -199,6 +201,19 @@ export function FieldInput({ field, value, onChange, error, forceRequired, autoF
           onChange={(e) => onChange(fromLocalInput(e.currentTarget.value))}
         />
       );
+    case 'json':
+      return (
+        <Textarea
+          {...common}
+          classNames={{ input: 'json-input' }}
+          description="JSON"
+          autosize
+          minRows={3}
+          maxRows={16}
+          value={value instanceof JsonDraft ? value.text : value === null || value === undefined ? '' : JSON.stringify(value, null, 2)}
+          onChange={(e) => onChange(new JsonDraft(e.currentTarget.value))}
+        />
+      );
     case 'date':
       return (
         <TextInput
@@ -232,8 +247,28 @@ export function FieldInput({ field, value, onChange, error, forceRequired, autoF
   }
 }
 
-// What to send for a form value: empty strings become null (cleared).
+// The text of a JSON field being edited; parsed when the form is sent.
+export class JsonDraft {
+  constructor(readonly text: string) {}
+}
+
+export class FieldSyntaxError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+// What to send for a form value: empty strings become null (cleared). Throws
+// FieldSyntaxError for JSON that does not parse.
 export function normalizeValue(field: FieldMeta, v: unknown): unknown {
+  if (v instanceof JsonDraft) {
+    if (!v.text.trim()) return null;
+    try {
+      return JSON.parse(v.text);
+    } catch (e) {
+      throw new FieldSyntaxError(field.name, `is not valid JSON: ${(e as Error).message}`);
+    }
+  }
   if (v === '' || v === undefined) return null;
   if (field.kind === 'text' && typeof v === 'string') return v;
   return v;

@@ -35,13 +35,14 @@ export function Layout({ children }: { children: ReactNode }) {
             </Button>
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
-                <UnstyledButton className="user-button" aria-label={`Account menu for ${user.display_name}`}>
+                <UnstyledButton className="user-button">
                   <Text size="sm" fw={500}>
                     {user.display_name}
                   </Text>
                   <Text size="xs" c="dimmed">
                     {user.roles.join(', ')}
                   </Text>
+                  <span className="visually-hidden">Account menu</span>
                 </UnstyledButton>
               </Menu.Target>
               <Menu.Dropdown>
@@ -58,7 +59,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <main id="main" className="shell-main" tabIndex={-1}>
         {children}
       </main>
-      <Modal opened={helpOpen} onClose={help.close} title="Keyboard shortcuts">
+      <Modal lockScroll={false} closeButtonProps={{ 'aria-label': 'Close dialog' }} opened={helpOpen} onClose={help.close} title="Keyboard shortcuts">
         <ShortcutHelp />
       </Modal>
     </div>

@@ -4,7 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Button, Group, Stack } from '@mantine/core';
 import { ApiError, api, errorMessage } from '../api';
-import { FieldInput, normalizeValue } from '../fields';
+import { FieldInput, FieldSyntaxError, normalizeValue } from '../fields';
 import { editableFields, type FieldMeta, type RecordData, type TypeMeta } from '../meta';
 
 interface Props {
@@ -23,6 +23,12 @@ interface Props {
 
 export function RecordForm({ type, record, portal, defaults, only, submitLabel, onSaved, onCancel, onReload }: Props) {
   let fields: FieldMeta[] = editableFields(type, portal);
+  // A new record starts in the initial state: fields that a later state requires on entry
+  // (resolution code and note) belong to that transition, not to the create form.
+  if (!record && type.workflow?.required_on_enter) {
+    const later = new Set(Object.values(type.workflow.required_on_enter).flat());
+    fields = fields.filter((f) => !later.has(f.name));
+  }
   if (only) fields = only.map((n) => fields.find((f) => f.name === n)).filter((f): f is FieldMeta => !!f);
   const [values, setValues] = useState<Record<string, unknown>>(() => {
     const v: Record<string, unknown> = {};
@@ -63,7 +69,7 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
       }
       onSaved(saved);
     } catch (err) {
-      setError(err);
+      setError(err instanceof FieldSyntaxError ? new ApiError(400, { title: 'Invalid input', detail: 'Please correct the marked fields.', errors: [{ field: err.field, message: err.message }] }) : err);
     } finally {
       setBusy(false);
     }

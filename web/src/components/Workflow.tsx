@@ -3,7 +3,7 @@
 // a dialog and sends them with the transition in one request.
 import { forwardRef, useImperativeHandle, useState, type FormEvent } from 'react';
 import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../notify';
 import { ApiError, api, errorMessage } from '../api';
 import { FieldInput, normalizeValue } from '../fields';
 import { allowedTransitions, humanize, type FieldMeta, type RecordData, type TypeMeta } from '../meta';
@@ -45,12 +45,12 @@ export const WorkflowButtons = forwardRef<WorkflowHandle, Props>(function Workfl
         ifMatch: record.version,
       });
       setTarget(null);
-      notifications.show({ message: `${r.number} is now ${humanize(to).toLowerCase()}`, color: 'green' });
+      notify({ message: `${r.number} is now ${humanize(to).toLowerCase()}`, color: 'green' });
       onDone(r);
     } catch (e) {
       setError(e);
       if (!(type.workflow?.required_on_enter?.[to]?.length)) {
-        notifications.show({ title: 'Transition refused', message: errorMessage(e), color: 'red' });
+        notify({ title: 'Transition refused', message: errorMessage(e), color: 'red' });
       }
     } finally {
       setBusy(false);
@@ -99,7 +99,7 @@ export const WorkflowButtons = forwardRef<WorkflowHandle, Props>(function Workfl
           </Button>
         ))}
       </Group>
-      <Modal opened={!!target} onClose={() => setTarget(null)} title={target ? `${humanize(target)}: ${record.number}` : ''}>
+      <Modal lockScroll={false} closeButtonProps={{ 'aria-label': 'Close dialog' }} opened={!!target} onClose={() => setTarget(null)} title={target ? `${humanize(target)}: ${record.number}` : ''}>
         <form onSubmit={submit} noValidate>
           <Stack gap="sm">
             {error ? (

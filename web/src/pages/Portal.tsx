@@ -43,8 +43,8 @@ export function useCatalogue() {
         const c = await api<{ items?: CatalogueService[]; services?: CatalogueService[] }>('/api/v1/catalogue');
         return c.items ?? c.services ?? [];
       }
-      const page = await api<Page>('/api/v1/services?lifecycle=live&limit=200');
-      return page.items as unknown as CatalogueService[];
+      const page = await api<Page>('/api/v1/services?limit=200');
+      return page.items.filter((s) => s.lifecycle !== 'retired' && s.status !== 'retired') as unknown as CatalogueService[];
     },
     staleTime: 300_000,
   });
@@ -83,7 +83,7 @@ export function PortalHome() {
           {catalogue.data.map((s) => {
             const items = s.catalogue_items ?? s.items ?? [];
             return (
-              <Card key={s.id} withBorder radius="md" padding="md" component="article" aria-labelledby={`svc-${s.id}`}>
+              <Card key={s.id} withBorder radius="md" padding="md" component="article" aria-labelledby={`svc-${s.id}`} className="catalogue-card">
                 <Title order={2} size="h4" id={`svc-${s.id}`}>
                   {s.name}
                 </Title>
@@ -108,9 +108,11 @@ export function PortalHome() {
                     ))}
                   </ul>
                 ) : null}
-                <Button component={Link} to={`/portal/report?service=${s.id}`} variant="light" size="xs" mt="sm" aria-label={`Report a problem with ${s.name}`}>
-                  Report a problem
-                </Button>
+                <div className="card-actions">
+                  <Button component={Link} to={`/portal/report?service=${s.id}`} variant="light" size="xs" fullWidth aria-label={`Report a problem with ${s.name}`}>
+                    Report a problem
+                  </Button>
+                </div>
               </Card>
             );
           })}

@@ -112,7 +112,11 @@ export function QueuesPage() {
             caption={current.label}
             hotkeys
             emptyText="This queue is empty."
-            columns={['number', 'title', 'status', 'priority', 'service', 'customer', 'assignee', 'created_at']}
+            columns={
+              current.key === 'mine' || current.key === 'unassigned'
+                ? ['number', 'title', 'status', 'priority', 'service', 'customer', 'created_at']
+                : ['number', 'title', 'status', 'priority', 'customer', 'assignee', 'created_at']
+            }
           />
         ) : (
           <Text c="dimmed">Ask an administrator to add you to a team.</Text>

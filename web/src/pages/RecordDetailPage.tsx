@@ -4,7 +4,7 @@
 import { useRef, useState } from 'react';
 import { Alert, Anchor, Badge, Breadcrumbs, Button, Group, Kbd, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../notify';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { ApiError, api, errorMessage } from '../api';
@@ -80,7 +80,7 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
     const group = r.assignment_group as number | null;
     if (!group || !mine.some((t) => t.id === group)) {
       if (!mine.length) {
-        notifications.show({ color: 'red', title: 'Cannot assign', message: 'You are not a member of any team.' });
+        notify({ color: 'red', title: 'Cannot assign', message: 'You are not a member of any team.' });
         return;
       }
       body.assignment_group = mine[0].id;
@@ -88,10 +88,10 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
     try {
       const updated = await api<RecordData>(`/api/v1/${type.plural}/${r.id}`, { method: 'PATCH', body, ifMatch: r.version });
       saved(updated);
-      notifications.show({ color: 'green', message: `${updated.number} is assigned to you` });
+      notify({ color: 'green', message: `${updated.number} is assigned to you` });
     } catch (e) {
       if (e instanceof ApiError && e.isConflict) void rec.refetch();
-      notifications.show({ color: 'red', title: 'Could not assign', message: errorMessage(e) });
+      notify({ color: 'red', title: 'Could not assign', message: errorMessage(e) });
     }
   }
 

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Badge, Button, Group, Modal, MultiSelect, Paper, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../notify';
 import { useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, errorMessage } from '../api';
 import { isAdmin, useUser, type User } from '../auth';
@@ -28,9 +28,9 @@ export function UsersPage() {
     try {
       await api(`/api/v1/users/${u.id}`, { method: 'PATCH', body: { disabled: !u.disabled } });
       void client.invalidateQueries({ queryKey: ['users'] });
-      notifications.show({ color: 'green', message: `${u.username} is now ${u.disabled ? 'enabled' : 'disabled'}` });
+      notify({ color: 'green', message: `${u.username} is now ${u.disabled ? 'enabled' : 'disabled'}` });
     } catch (e) {
-      notifications.show({ color: 'red', title: 'Could not change the user', message: errorMessage(e) });
+      notify({ color: 'red', title: 'Could not change the user', message: errorMessage(e) });
     }
   }
 
@@ -89,7 +89,7 @@ export function UsersPage() {
           </Table.Tbody>
         </Table>
       </Paper>
-      <Modal opened={creating} onClose={create.close} title="New user">
+      <Modal lockScroll={false} closeButtonProps={{ 'aria-label': 'Close dialog' }} opened={creating} onClose={create.close} title="New user">
         <NewUserForm
           orgField={orgField}
           onDone={() => {
@@ -122,7 +122,7 @@ function NewUserForm({ onDone, orgField }: { onDone(): void; orgField: Parameter
         method: 'POST',
         body: { username, display_name: displayName || undefined, email: email || undefined, password, roles, organisation: organisation ?? undefined },
       });
-      notifications.show({ color: 'green', message: `User ${username} created` });
+      notify({ color: 'green', message: `User ${username} created` });
       onDone();
     } catch (err) {
       setError(err);
