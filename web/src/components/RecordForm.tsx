@@ -1,7 +1,7 @@
 // Create and edit forms for any record type, built from its fields in /meta. Problems the
 // server names per field appear under that field; a stale version (412) says that someone
 // else changed the record and offers to reload, and nothing is overwritten.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert, Button, Group, Stack } from '@mantine/core';
 import { ApiError, api, errorMessage } from '../api';
 import { FieldInput, FieldSyntaxError, normalizeValue } from '../fields';
@@ -37,6 +37,14 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
   });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // A refused save is announced where the eye and the screen reader are: the message at the
+  // top of the form is scrolled into view and focused.
+  const alertRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!error || !alertRef.current) return;
+    alertRef.current.scrollIntoView({ block: 'center' });
+    alertRef.current.focus({ preventScroll: true });
+  }, [error]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -81,6 +89,7 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
   return (
     <form onSubmit={submit} noValidate aria-label={record ? `Edit ${record.number}` : `New ${type.label.toLowerCase()}`}>
       <Stack gap="sm">
+        <div ref={alertRef} tabIndex={-1} className="form-alert">
         {apiError?.isConflict ? (
           <Alert color="orange" title="This record changed" role="alert">
             Someone else changed this record while you were editing — reload to see their changes, then make
@@ -107,6 +116,7 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
             ) : null}
           </Alert>
         ) : null}
+        </div>
         {fields.map((f, i) => (
           <FieldInput
             key={f.name}

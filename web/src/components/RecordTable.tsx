@@ -34,7 +34,7 @@ function defaultColumns(t: TypeMeta, portal: boolean): string[] {
   if (tf) cols.push(tf.name);
   if (t.workflow) cols.push('status');
   for (const f of visibleFields(t, portal)) {
-    if (cols.length >= 7) break;
+    if (cols.length >= 6) break;
     if (f === tf) continue;
     if ((f.kind === 'choice' || f.kind === 'reference') && f.indexed) cols.push(f.name);
   }
