@@ -107,6 +107,7 @@ export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.status === 412) return 'Someone else changed this record — reload to see their changes.';
     const p = e.problem;
+    if (p.errors?.length) return 'Please correct the marked fields.';
     const parts = [p.detail || p.title || e.message];
     if (p.allowed?.length) parts.push(`Allowed: ${p.allowed.join(', ')}`);
     return parts.join('. ');

@@ -103,7 +103,7 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
             ) : null}
           </Alert>
         ) : error ? (
-          <Alert color="red" title={apiError?.problem.title ?? 'Could not save'} role="alert">
+          <Alert color="red" title="Could not save" role="alert">
             {errorMessage(error)}
             {unplaced.length ? (
               <ul>

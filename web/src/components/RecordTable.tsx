@@ -7,7 +7,7 @@ import { useHotkeys } from '@mantine/hooks';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { api, errorMessage, qs } from '../api';
-import { FieldValue, StatusBadge, formatShortTimestamp } from '../fields';
+import { FieldValue, StatusBadge, formatDuration, formatShortTimestamp } from '../fields';
 import { kSortableBuiltins, titleField, useMeta, visibleFields, type FieldMeta, type Page, type RecordData, type TypeMeta } from '../meta';
 import { prefetchRefs } from '../refs';
 
@@ -186,6 +186,7 @@ const kBuiltinLabels: Record<string, string> = {
   status: 'Status',
   created_at: 'Created',
   updated_at: 'Updated',
+  sla_due_at: 'SLA due',
   id: 'Id',
 };
 
@@ -207,6 +208,22 @@ function Cell({ name, field, record, href }: { name: string; field?: FieldMeta; 
   if (name === 'status') return <StatusBadge status={record.status} />;
   if (name === 'created_at' || name === 'updated_at')
     return <time dateTime={String(record[name])}>{formatShortTimestamp(record[name])}</time>;
+  if (name === 'sla_due_at') return <DueCell record={record} />;
   if (!field) return <>{String(record[name] ?? '')}</>;
   return <FieldValue field={field} value={record[field.name]} />;
+}
+
+// When the ticket's next SLA target falls due, relative to now: overdue in red, at risk in
+// orange. The server keeps sla_due_at and sla_at_risk current.
+function DueCell({ record }: { record: RecordData }) {
+  const due = typeof record.sla_due_at === 'string' ? Date.parse(record.sla_due_at) : NaN;
+  if (Number.isNaN(due)) return <Text span c="dimmed">—</Text>;
+  const left = (due - Date.now()) / 1000;
+  const breached = left < 0 || record.response_breached === true || record.resolution_breached === true;
+  const color = breached ? 'red.9' : record.sla_at_risk ? 'orange.9' : undefined;
+  return (
+    <Text span size="sm" c={color} fw={color ? 600 : undefined} title={formatShortTimestamp(record.sla_due_at)}>
+      {left < 0 ? `${formatDuration(-left)} overdue` : `in ${formatDuration(left)}`}
+    </Text>
+  );
 }

@@ -31,9 +31,18 @@ export interface SlaTarget {
 }
 
 export interface SlaAnswer {
-  agreement: { id: number; number: string; name: string; kind: string } | null;
+  agreement: {
+    id: number;
+    number: string;
+    name: string;
+    kind: string;
+    calendar?: { id: number | null; name: string; timezone: string };
+    at_risk_percent?: number;
+  } | null;
   priority: string | null;
+  evaluated_at?: string;
   targets: SlaTarget[];
+  problem?: string; // why there is no clock
 }
 
 export function useSla(plural: string, id: number, version: number) {
@@ -82,7 +91,7 @@ function SlaBody({ answer, fetchedAt, now }: { answer: SlaAnswer; fetchedAt: num
   if (!answer.agreement)
     return (
       <Text size="sm" c="dimmed">
-        No agreement covers this ticket{answer.priority ? ` (priority ${answer.priority})` : ''}, so no clock runs.
+        {answer.problem ? `${answer.problem}.` : `No agreement covers this ticket${answer.priority ? ` (priority ${answer.priority})` : ''}, so no clock runs.`}
       </Text>
     );
   return (
@@ -94,9 +103,14 @@ function SlaBody({ answer, fetchedAt, now }: { answer: SlaAnswer; fetchedAt: num
           {answer.priority ? `, ${answer.priority}` : ''})
         </Text>
       </Text>
+      {answer.agreement.calendar ? (
+        <Text size="xs" c="dimmed" mt={-8}>
+          Business hours: {answer.agreement.calendar.name} ({answer.agreement.calendar.timezone})
+        </Text>
+      ) : null}
       {answer.targets.length === 0 ? (
         <Text size="sm" c="dimmed">
-          The agreement sets no target for this priority.
+          {answer.problem ? `${answer.problem}.` : 'The agreement sets no target for this priority.'}
         </Text>
       ) : (
         answer.targets.map((t) => <TargetClock key={t.kind} target={t} fetchedAt={fetchedAt} now={now} />)
@@ -106,7 +120,9 @@ function SlaBody({ answer, fetchedAt, now }: { answer: SlaAnswer; fetchedAt: num
 }
 
 function TargetClock({ target, fetchedAt, now }: { target: SlaTarget; fetchedAt: number; now: number }) {
-  const running = target.state === 'running' && !target.met_at;
+  // Ticks locally only while the clock runs inside business hours (the last segment).
+  const last = target.segments[target.segments.length - 1];
+  const running = target.state === 'running' && !target.met_at && (!last || last.state === 'running');
   const elapsed = target.elapsed_seconds + (running ? Math.max(0, (now - fetchedAt) / 1000) : 0);
   const remaining = target.target_seconds - elapsed;
   const breached = target.breached || remaining < 0;

@@ -137,7 +137,7 @@ export function PortalReport() {
   const item = (svc?.catalogue_items ?? svc?.items ?? []).find((i) => i.id === itemId);
   const defaults: Record<string, unknown> = { service, impact: 3, urgency: 3 };
   if (item && incident.fields.some((f) => f.name === 'catalogue_item' && !f.readonly)) defaults.catalogue_item = item.id;
-  if (item) defaults.title = item.name;
+  if (item) defaults.title = `Request: ${item.name}`;
   return (
     <Stack gap="md" maw={720}>
       <Title order={1} size="h2">

@@ -112,11 +112,7 @@ export function QueuesPage() {
             caption={current.label}
             hotkeys
             emptyText="This queue is empty."
-            columns={
-              current.key === 'mine' || current.key === 'unassigned'
-                ? ['number', 'title', 'status', 'priority', 'service', 'customer', 'created_at']
-                : ['number', 'title', 'status', 'priority', 'customer', 'assignee', 'created_at']
-            }
+            columns={queueColumns(incident, current.key)}
           />
         ) : (
           <Text c="dimmed">Ask an administrator to add you to a team.</Text>
@@ -124,4 +120,13 @@ export function QueuesPage() {
       </Paper>
     </div>
   );
+}
+
+function queueColumns(incident: TypeMeta, queue: string): string[] {
+  const sla = incident.fields.some((f) => f.name === 'sla_due_at') ? ['sla_due_at'] : [];
+  const cols =
+    queue === 'mine' || queue === 'unassigned'
+      ? ['number', 'title', 'status', 'priority', 'service', 'customer', ...sla, 'created_at']
+      : ['number', 'title', 'status', 'priority', 'customer', 'assignee', ...sla, 'created_at'];
+  return cols.filter((c) => c === 'number' || c === 'status' || c.endsWith('_at') || incident.fields.some((f) => f.name === c));
 }

@@ -114,6 +114,7 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
     setEditing(true);
   }
 
+  const showSla = features.slaClock && type.fields.some((f) => f.name === 'sla_due_at');
   if (rec.isPending) return <Skeleton h={240} />;
   if (rec.isError) {
     if (rec.error instanceof ApiError && rec.error.status === 404) return <NotFound what="record" />;
@@ -121,9 +122,10 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
   }
   const r = rec.data;
   // Portal users: only what the server sent (it strips internal fields for them).
-  const fields = visibleFields(type, portal).filter((f) => !portal || f.name in r);
+  // The SLA panel explains the clock; its stored figures would repeat it in the field list.
+  const fields = visibleFields(type, portal).filter((f) => (!portal || f.name in r) && !(showSla && isSlaFigure(f.name)));
   const title = recordTitle(type, r);
-  const showSla = features.slaClock && type.name === 'incident';
+
   return (
     <Stack gap="md">
       <Breadcrumbs>
@@ -209,4 +211,9 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
       </div>
     </Stack>
   );
+}
+
+// The ticket fields the server derives from the SLA clock (sla_fields() on the server).
+function isSlaFigure(name: string): boolean {
+  return name.startsWith('sla_') || /^(response|resolution)_(due_at|met_at|breached_at|breached)$/.test(name);
 }
