@@ -279,6 +279,10 @@ async function main() {
   await step('agent works the queue and resolves an incident', async () => {
     await login(agent, base, 'alex', passwords.alex);
     await agent.getByRole('heading', { name: 'My open incidents' }).waitFor();
+    await agent.keyboard.press('Shift+?');
+    await agent.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await agent.keyboard.press('Escape');
+    await agent.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'hidden' });
     await agent.getByRole('link', { name: /Unassigned in my teams/ }).click();
     await agent.getByRole('heading', { name: 'Unassigned in my teams' }).waitFor();
     worked = scene.waiting[0];

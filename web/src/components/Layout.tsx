@@ -15,8 +15,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const [helpOpen, help] = useDisclosure(false);
   const navigate = useNavigate();
   useHotkeys([
-    ['shift+/', () => help.open()],
-    ['g q', () => !portal && navigate('/queues')],
+    ['shift+?', () => help.open()],
+    ['g', () => navigate(portal ? '/portal/tickets' : '/queues')],
   ]);
   return (
     <div className="shell">
@@ -119,7 +119,7 @@ function PortalNav() {
 
 const kShortcuts: [string, string][] = [
   ['?', 'Show this help'],
-  ['g then q', 'Go to the queues'],
+  ['g', 'Go to the queues (portal: our tickets)'],
   ['/', 'Search the current list'],
   ['j / k', 'Move down / up in a list'],
   ['Enter', 'Open the selected record'],

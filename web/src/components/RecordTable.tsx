@@ -6,7 +6,7 @@ import { Alert, Button, Group, Skeleton, Table, Text, UnstyledButton } from '@ma
 import { useHotkeys } from '@mantine/hooks';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import { api, errorMessage, qs } from '../api';
+import { ApiError, api, errorMessage, qs } from '../api';
 import { FieldValue, StatusBadge, formatDuration, formatShortTimestamp } from '../fields';
 import { kSortableBuiltins, titleField, useMeta, visibleFields, type FieldMeta, type Page, type RecordData, type TypeMeta } from '../meta';
 import { prefetchRefs } from '../refs';
@@ -26,6 +26,8 @@ interface Props {
   // Hotkeys only for the main list of a screen.
   hotkeys?: boolean;
   emptyText?: string;
+  // Called instead of showing an error when the caller may not list this type (403/404).
+  onUnavailable?(): void;
 }
 
 function defaultColumns(t: TypeMeta, portal: boolean): string[] {
@@ -42,7 +44,7 @@ function defaultColumns(t: TypeMeta, portal: boolean): string[] {
   return cols;
 }
 
-export function RecordTable({ type, params, sort, onSort, portal, hrefFor, pageSize = 25, columns, caption, hotkeys, emptyText }: Props) {
+export function RecordTable({ type, params, sort, onSort, portal, hrefFor, pageSize = 25, columns, caption, hotkeys, emptyText, onUnavailable }: Props) {
   const meta = useMeta();
   const client = useQueryClient();
   const navigate = useNavigate();
@@ -97,6 +99,11 @@ export function RecordTable({ type, params, sort, onSort, portal, hrefFor, pageS
   const sortState = (name: string): 'ascending' | 'descending' | 'none' =>
     sort === name ? 'ascending' : sort === `-${name}` ? 'descending' : 'none';
 
+  const unavailable = list.isError && list.error instanceof ApiError && (list.error.status === 403 || list.error.status === 404);
+  useEffect(() => {
+    if (unavailable && onUnavailable) onUnavailable();
+  }, [unavailable, onUnavailable]);
+  if (unavailable && onUnavailable) return null;
   if (list.isError) return <Alert color="red" title="Could not load the list">{errorMessage(list.error)}</Alert>;
   return (
     <div>

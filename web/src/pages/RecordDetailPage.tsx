@@ -17,6 +17,7 @@ import { WorkflowButtons, type WorkflowHandle } from '../components/Workflow';
 import { HistoryTimeline } from '../components/History';
 import { NotFound } from '../components/NotFound';
 import { SlaPanel } from '../components/SlaPanel';
+import { RelatedRecords } from '../components/Related';
 import { useServerFeatures } from '../features';
 
 export function RecordDetailPage() {
@@ -200,6 +201,7 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
               </dl>
             )}
           </Paper>
+          {!portal && !editing ? <RelatedRecords type={type} id={r.id} /> : null}
           <Paper withBorder p="md" radius="md">
             <Title order={2} size="h4" mb="sm">
               History
