@@ -77,7 +77,7 @@ export function RefValue({ field, id, link = true }: { field: FieldMeta; id: num
   const rec = useRecord(plural, plural ? id : undefined);
   if (!plural) return <UserName id={id} />;
   const t = typeByName(meta.data, field.ref);
-  const label = rec.data ? recordTitle(t, rec.data) : rec.isError ? `#${id}` : '…';
+  const label = rec.data ? recordTitle(t, rec.data) : rec.isError ? `${t?.label ?? field.label} #${id}` : '…';
   if (!link) return <>{label}</>;
   return (
     <Anchor component={Link} to={`/r/${plural}/${id}`} size="sm">

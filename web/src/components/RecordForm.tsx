@@ -1,7 +1,7 @@
 // Create and edit forms for any record type, built from its fields in /meta. Problems the
 // server names per field appear under that field; a stale version (412) says that someone
 // else changed the record and offers to reload, and nothing is overwritten.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Fragment, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Alert, Button, Group, Stack } from '@mantine/core';
 import { ApiError, api, errorMessage } from '../api';
 import { FieldInput, FieldSyntaxError, normalizeValue } from '../fields';
@@ -19,9 +19,11 @@ interface Props {
   onSaved(r: RecordData): void;
   onCancel?(): void;
   onReload?(): void;
+  // A screen's own widget for a field (undefined: the generic one).
+  renderField?(f: FieldMeta, value: unknown, onChange: (v: unknown) => void, error: string | undefined): ReactNode | undefined;
 }
 
-export function RecordForm({ type, record, portal, defaults, only, submitLabel, onSaved, onCancel, onReload }: Props) {
+export function RecordForm({ type, record, portal, defaults, only, submitLabel, onSaved, onCancel, onReload, renderField }: Props) {
   let fields: FieldMeta[] = editableFields(type, portal);
   // A new record starts in the initial state: fields that a later state requires on entry
   // (resolution code and note) belong to that transition, not to the create form.
@@ -117,16 +119,21 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
           </Alert>
         ) : null}
         </div>
-        {fields.map((f, i) => (
-          <FieldInput
-            key={f.name}
-            field={f}
-            value={values[f.name]}
-            autoFocus={i === 0}
-            error={apiError?.fieldError(f.name)}
-            onChange={(v) => setValues((prev) => ({ ...prev, [f.name]: v }))}
-          />
-        ))}
+        {fields.map((f, i) => {
+          const onChange = (v: unknown) => setValues((prev) => ({ ...prev, [f.name]: v }));
+          const custom = renderField?.(f, values[f.name], onChange, apiError?.fieldError(f.name));
+          if (custom !== undefined) return <Fragment key={f.name}>{custom}</Fragment>;
+          return (
+            <FieldInput
+              key={f.name}
+              field={f}
+              value={values[f.name]}
+              autoFocus={i === 0}
+              error={apiError?.fieldError(f.name)}
+              onChange={onChange}
+            />
+          );
+        })}
         <Group>
           <Button type="submit" loading={busy}>
             {submitLabel ?? (record ? 'Save' : 'Create')}

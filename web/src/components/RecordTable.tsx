@@ -156,7 +156,7 @@ export function RecordTable({ type, params, sort, onSort, portal, hrefFor, pageS
                   >
                     {cols.map(({ name, field }) => (
                       <Table.Td key={name} className={field && field === titleOf ? 'wrap' : undefined}>
-                        <Cell name={name} field={field} record={r} href={hrefFor(r)} />
+                        <Cell name={name} field={field} record={r} href={hrefFor(r)} link={!portal} />
                       </Table.Td>
                     ))}
                   </Table.Tr>
@@ -197,7 +197,7 @@ const kBuiltinLabels: Record<string, string> = {
   id: 'Id',
 };
 
-function Cell({ name, field, record, href }: { name: string; field?: FieldMeta; record: RecordData; href: string }) {
+function Cell({ name, field, record, href, link }: { name: string; field?: FieldMeta; record: RecordData; href: string; link: boolean }) {
   const navigate = useNavigate();
   if (name === 'number')
     return (
@@ -217,7 +217,7 @@ function Cell({ name, field, record, href }: { name: string; field?: FieldMeta; 
     return <time dateTime={String(record[name])}>{formatShortTimestamp(record[name])}</time>;
   if (name === 'sla_due_at') return <DueCell record={record} />;
   if (!field) return <>{String(record[name] ?? '')}</>;
-  return <FieldValue field={field} value={record[field.name]} />;
+  return <FieldValue field={field} value={record[field.name]} link={link} />;
 }
 
 // When the ticket's next SLA target falls due, relative to now: overdue in red, at risk in

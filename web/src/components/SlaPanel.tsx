@@ -145,14 +145,16 @@ function TargetClock({ target, fetchedAt, now }: { target: SlaTarget; fetchedAt:
           ) : target.at_risk ? (
             <Badge color="orange">At risk</Badge>
           ) : null}
-          <Badge color="gray" variant="outline">
-            {humanize(target.state)}
-          </Badge>
+          {target.met_at ? null : (
+            <Badge color="gray" variant="outline">
+              {humanize(target.state)}
+            </Badge>
+          )}
         </Group>
       </Group>
       <Text size="xl" fw={700} c={color} className="sla-remaining" aria-live="off">
         {target.met_at
-          ? `Met ${formatTimestamp(target.met_at)}`
+          ? `Met in ${formatDuration(target.elapsed_seconds)}`
           : breached
             ? `${formatDuration(-remaining)} over`
             : `${formatDuration(remaining)} left`}
@@ -161,6 +163,7 @@ function TargetClock({ target, fetchedAt, now }: { target: SlaTarget; fetchedAt:
       <Text size="xs" c="dimmed" mt={4}>
         Target {formatDuration(target.target_seconds)} of business time · elapsed {formatDuration(elapsed)}
         {target.paused_seconds ? ` · paused ${formatDuration(target.paused_seconds)}` : ''}
+        {target.met_at ? ` · met ${formatTimestamp(target.met_at)}` : ''}
         {target.due_at && !target.met_at ? ` · due ${formatTimestamp(target.due_at)}` : ''}
         {target.breached_at ? ` · breached ${formatTimestamp(target.breached_at)}` : ''}
       </Text>

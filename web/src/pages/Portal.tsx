@@ -2,7 +2,7 @@
 // an incident, and their organisation's tickets. The server scopes every answer to the
 // requester's organisation and strips internal fields; the portal additionally renders
 // only fields that are present in what the server sent and never offers internal ones.
-import { Alert, Anchor, Button, Card, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Select, Card, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, errorMessage } from '../api';
@@ -33,15 +33,20 @@ export interface CatalogueService {
   [k: string]: unknown;
 }
 
-// GET /api/v1/catalogue when the server has it; otherwise the live services.
+// GET /api/v1/catalogue when the server has it; otherwise the live services. Requesters may
+// not read services directly, so the catalogue also seeds the record cache: a ticket's
+// service then shows its name.
 export function useCatalogue() {
   const features = useServerFeatures();
+  const client = useQueryClient();
   return useQuery({
     queryKey: ['catalogue', features.catalogue],
     queryFn: async (): Promise<CatalogueService[]> => {
       if (features.catalogue) {
         const c = await api<{ items?: CatalogueService[]; services?: CatalogueService[] }>('/api/v1/catalogue');
-        return c.items ?? c.services ?? [];
+        const services = c.items ?? c.services ?? [];
+        for (const s of services) client.setQueryData(recordKey('services', s.id), s);
+        return services;
       }
       const page = await api<Page>('/api/v1/services?limit=200');
       return page.items.filter((s) => s.lifecycle !== 'retired' && s.status !== 'retired') as unknown as CatalogueService[];
@@ -49,6 +54,19 @@ export function useCatalogue() {
     staleTime: 300_000,
   });
 }
+
+const kLevels: Record<string, { value: string; label: string }[]> = {
+  impact: [
+    { value: '1', label: 'Many people or the whole organisation' },
+    { value: '2', label: 'A team or department' },
+    { value: '3', label: 'Only me' },
+  ],
+  urgency: [
+    { value: '1', label: 'Now: work has stopped' },
+    { value: '2', label: 'Today: work is slowed down' },
+    { value: '3', label: 'It can wait' },
+  ],
+};
 
 // Only the public parts of a ticket type, for a requester's report form.
 const kReportFields = ['title', 'description', 'service', 'impact', 'urgency'];
@@ -62,7 +80,7 @@ export function PortalHome() {
         <Title order={1} size="h2">
           Hello, {user.display_name}
         </Title>
-        <Text c="dimmed">The services your organisation uses. Pick one to report a problem with it.</Text>
+        <Text c="dimmed">The services your organisation uses. Ask for one of their offerings, or report a problem.</Text>
       </div>
       <Group>
         <Button component={Link} to="/portal/report">
@@ -154,6 +172,37 @@ export function PortalReport() {
           portal
           only={kReportFields}
           defaults={defaults}
+          renderField={(f, value, onChange, error) => {
+            if (f.name === 'service')
+              return (
+                <Select
+                  label={f.label}
+                  required={f.required}
+                  error={error}
+                  data={(catalogue.data ?? []).map((s) => ({ value: String(s.id), label: s.name }))}
+                  value={typeof value === 'number' ? String(value) : null}
+                  onChange={(v) => onChange(v ? Number(v) : null)}
+                  searchable
+                  clearable={!f.required}
+                  comboboxProps={{ withinPortal: true }}
+                />
+              );
+            if (f.name === 'impact' || f.name === 'urgency')
+              return (
+                <Select
+                  label={f.label}
+                  required
+                  error={error}
+                  description={f.name === 'impact' ? 'How many people are affected?' : 'How soon must it work again?'}
+                  data={kLevels[f.name]}
+                  value={typeof value === 'number' ? String(value) : null}
+                  onChange={(v) => onChange(v ? Number(v) : null)}
+                  allowDeselect={false}
+                  comboboxProps={{ withinPortal: true }}
+                />
+              );
+            return undefined;
+          }}
           submitLabel="Send report"
           onSaved={(r) => {
             client.setQueryData(recordKey(incident.plural, r.id), r);
@@ -174,6 +223,7 @@ export function portalTicketTypes(types: TypeMeta[]): TypeMeta[] {
 
 export function PortalTickets() {
   const meta = useMeta();
+  useCatalogue(); // names the tickets' services
   if (meta.isPending) return null;
   const types = portalTicketTypes(meta.data?.types ?? []);
   return (
@@ -206,6 +256,7 @@ export function PortalTickets() {
 export function PortalTicket() {
   const { plural, id } = useParams();
   const meta = useMeta();
+  useCatalogue(); // names the ticket's service
   const type = findType(meta.data, plural);
   if (meta.isPending) return null;
   if (!type || !id || !/^\d+$/.test(id)) return <NotFound what="ticket" />;

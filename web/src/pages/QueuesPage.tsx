@@ -124,9 +124,11 @@ export function QueuesPage() {
 
 function queueColumns(incident: TypeMeta, queue: string): string[] {
   const sla = incident.fields.some((f) => f.name === 'sla_due_at') ? ['sla_due_at'] : [];
+  // Waiting time matters most: the SLA due column when the server keeps one, else the age.
+  const when = sla.length ? sla : ['created_at'];
   const cols =
     queue === 'mine' || queue === 'unassigned'
-      ? ['number', 'title', 'status', 'priority', 'service', 'customer', ...sla, 'created_at']
-      : ['number', 'title', 'status', 'priority', 'customer', 'assignee', ...sla, 'created_at'];
+      ? ['number', 'title', 'status', 'priority', 'service', 'customer', ...when]
+      : ['number', 'title', 'status', 'priority', 'customer', 'assignee', ...when];
   return cols.filter((c) => c === 'number' || c === 'status' || c.endsWith('_at') || incident.fields.some((f) => f.name === c));
 }

@@ -10,7 +10,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError, api, errorMessage } from '../api';
 import { canWrite, useUser } from '../auth';
 import { FieldValue, StatusBadge, formatTimestamp } from '../fields';
-import { findType, recordTitle, useMeta, visibleFields, type Page, type RecordData, type TypeMeta } from '../meta';
+import { findType, recordTitle, titleField, useMeta, visibleFields, type Page, type RecordData, type TypeMeta } from '../meta';
 import { recordKey, UserName } from '../refs';
 import { RecordForm } from '../components/RecordForm';
 import { WorkflowButtons, type WorkflowHandle } from '../components/Workflow';
@@ -126,6 +126,7 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
   // The SLA panel explains the clock; its stored figures would repeat it in the field list.
   const fields = visibleFields(type, portal).filter((f) => (!portal || f.name in r) && !(showSla && isSlaFigure(f.name)));
   const title = recordTitle(type, r);
+  const titleF = titleField(type);
 
   return (
     <Stack gap="md">
@@ -191,10 +192,10 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
             ) : (
               <dl className="field-list">
                 {fields.map((f) => (
-                  <div key={f.name} className={f.multiline ? 'field wide' : 'field'}>
+                  <div key={f.name} className={f.multiline || f.kind === 'json' || f === titleF ? 'field wide' : 'field'}>
                     <dt>{f.label}</dt>
                     <dd>
-                      <FieldValue field={f} value={r[f.name]} />
+                      <FieldValue field={f} value={r[f.name]} link={!portal} />
                     </dd>
                   </div>
                 ))}
