@@ -7,6 +7,11 @@ Input: one JSON object per line, each with a "kind":
   const_get      {"connections","result": <wrk report.lua summary>}
   sqlite_insert  {"threads","result": <bench_sqlite_insert output>}
   server         {"backend","peak_rss_kib",...}
+  sla_clock      {"result": <ordo_sla_bench output>}
+  bench_data     {"backend","db_bytes","result": <ordo bench-data --json output>}
+  sla_report     {"backend","incidents","group_by","runs_ms","p50_ms","max_ms"}
+  sla_report_skipped {"backend","reason"}
+  large_server   {"backend","incidents","idle_rss_kib","peak_rss_kib",...}
 
 Ratios: a create is compared with the bare durable insert loop on 1 thread (inserts/s and
 its latencies, the mean of its runs before and after the Ordo runs); a get with the constant Beast handler at the same connection count. A
@@ -132,6 +137,15 @@ def main():
             "const_get": [{"connections": c, "threads": min(c, 2), **consts[c]} for c in sorted(consts)],
         },
         "servers": servers,
+        "sla_clock": next((r["result"] for r in rows if r["kind"] == "sla_clock"), None),
+        "large": {
+            "bench_data": [{"backend": r["backend"], "db_bytes": r.get("db_bytes"), **r["result"]}
+                           for r in rows if r["kind"] == "bench_data"],
+            "sla_report": [{k: v for k, v in r.items() if k != "kind"} for r in rows if r["kind"] == "sla_report"],
+            "sla_report_skipped": [{k: v for k, v in r.items() if k != "kind"}
+                                   for r in rows if r["kind"] == "sla_report_skipped"],
+            "servers": [{k: v for k, v in r.items() if k != "kind"} for r in rows if r["kind"] == "large_server"],
+        },
         "skipped_backends": args.skipped.split(),
         "failed_runs": args.failures,
     }
@@ -199,6 +213,7 @@ def print_table(doc):
         if "incidents" in s:
             extra += f", {s['incidents']} incidents at the end"
         out.write(f"  {label}: peak RSS {fmt(rss / 1024 if rss else None, '.1f')} MiB{extra}\n")
+    print_large(doc, out)
     for b in doc["skipped_backends"]:
         out.write(f"\nSKIPPED: {b} backend\n")
     if doc["failed_runs"]:
@@ -213,6 +228,36 @@ def print_table(doc):
     if any(r["backend"] == "postgres" and r["operation"] == "create" for r in doc["ordo"]):
         out.write("\nNote: postgres runs on a throwaway cluster with fsync=off; "
                   "its creates are compared with a durable SQLite loop.\n")
+
+
+def print_large(doc, out):
+    clock = doc.get("sla_clock")
+    if clock:
+        out.write(f"\nSLA clock (ordo_sla_bench): {clock['incidents']:,} incidents, {clock['facts']:,} facts, "
+                  "one evaluation per incident; baseline: one Calendar::business_seconds per incident\n")
+        for r in clock["runs"]:
+            out.write(f"  {r['name']:<18} {r['threads']} thread(s): {r['per_second']:>12,.0f} /s  "
+                      f"{r['seconds']:7.3f} s  ×business_seconds {r['ratio_to_business_seconds']:.2f}\n")
+    large = doc.get("large") or {}
+    for b in large.get("bench_data", []):
+        size = f", database {b['db_bytes'] / 2**20:,.0f} MiB" if b.get("db_bytes") else ""
+        out.write(f"\nordo bench-data ({b['backend']}): {b['incidents']:,} incidents, {b['events']:,} events in "
+                  f"{b['incident_seconds']:.1f} s = {b['incidents_per_second']:,.0f} incidents/s "
+                  f"(set-up {b['setup_seconds']:.1f} s{size})\n")
+    reports = large.get("sla_report", [])
+    if reports:
+        out.write("\nSLA report over the last year (GET /api/v1/reports/sla; target ≤ 1 s on 1M incidents)\n")
+        for r in reports:
+            out.write(f"  {r['backend']:<9}{r['incidents']:>9,} incidents  group_by={r['group_by']:<10} "
+                      f"p50 {r['p50_ms']:9.1f} ms  max {r['max_ms']:9.1f} ms  ({len(r['runs_ms'])} runs)\n")
+    for r in large.get("sla_report_skipped", []):
+        out.write(f"\nSLA report SKIPPED on {r['backend']}: {r['reason']}\n")
+    for s in large.get("servers", []):
+        kib = lambda k: "-" if s.get(k) is None else f"{s[k] / 1024:.1f} MiB"
+        out.write(f"  ordo serve ({s['backend']}, {s['incidents']:,} incidents): idle RSS {kib('idle_rss_kib')}, "
+                  f"peak RSS {kib('peak_rss_kib')} (incl. the login's 64 MiB argon2id), at the end "
+                  f"{kib('rss_anon_kib_at_end')} anonymous + {kib('rss_file_kib_at_end')} file-backed, "
+                  f"PSS {kib('pss_kib_at_end')}\n")
 
 
 if __name__ == "__main__":

@@ -8,14 +8,23 @@
 # The baselines: bench_sqlite_insert (a bare loop of durable single-row SQLite
 # transactions; on 1 thread before and after the Ordo runs, then at the other connection
 # counts) and bench_const_server (a Beast handler returning a constant) driven by wrk at the
-# same connection counts. Prints a table with each Ordo figure as a ratio to its baseline
-# and writes everything to bench/results/latest.json.
+# same connection counts. Then the large-database part (issue #4): the SLA clock
+# micro-benchmark (ordo_sla_bench: evaluations/s over 1M realistic timelines, as a ratio to
+# Calendar::business_seconds), and per backend a database filled by `ordo bench-data` on which
+# `ordo serve` answers the SLA report over the last year (GET /api/v1/reports/sla, p50 / max
+# of BENCH_REPORT_RUNS requests per group_by) and its peak RSS is read. Prints a table with
+# each Ordo figure as a ratio to its baseline and writes everything to
+# bench/results/latest.json.
 #
 # Environment:
 #   BENCH_SECONDS      seconds per wrk run and per baseline run (default 5)
 #   BENCH_CONNECTIONS  connection counts (default "1 16 64"); wrk threads = min(conns, 2)
 #   BENCH_BACKENDS     backends to run (default "sqlite postgres")
 #   BENCH_KEEP_WORKDIR keep the temp dir (databases, server logs, raw wrk output) when set
+#   BENCH_CLOCK_INCIDENTS  incidents for the SLA clock micro-benchmark (default 1000000; 0 skips)
+#   BENCH_INCIDENTS    incidents in the large SQLite database (default 1000000; 0 skips it)
+#   BENCH_PG_INCIDENTS incidents in the large PostgreSQL database (default 100000; 0 skips it)
+#   BENCH_REPORT_RUNS  SLA report requests per group_by on each large database (default 5)
 #   ORDO_TEST_PG_URL   a PostgreSQL superuser URL (tools/with-postgres.sh sets it); without
 #                      it the postgres backend is skipped, loudly
 #
@@ -38,6 +47,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ORDO="$BUILD/ordo"
 INSERT_BIN="$BUILD/bench/bench_sqlite_insert"
 CONST_BIN="$BUILD/bench/bench_const_server"
+SLA_BIN="$BUILD/bench/ordo_sla_bench"
 WRK_DIR="$HERE/wrk"
 RESULTS_DIR="$HERE/results"
 
@@ -53,7 +63,16 @@ for b in "${BACKENDS[@]}"; do
   [ "$b" = sqlite ] || [ "$b" = postgres ] || die "BENCH_BACKENDS: unknown backend '$b' (sqlite, postgres)"
 done
 
-for f in "$ORDO" "$INSERT_BIN" "$CONST_BIN"; do
+CLOCK_INCIDENTS="${BENCH_CLOCK_INCIDENTS:-1000000}"
+LARGE_SQLITE="${BENCH_INCIDENTS:-1000000}"
+LARGE_PG="${BENCH_PG_INCIDENTS:-100000}"
+REPORT_RUNS="${BENCH_REPORT_RUNS:-5}"
+for v in CLOCK_INCIDENTS LARGE_SQLITE LARGE_PG; do
+  [[ "${!v}" =~ ^[0-9]+$ ]] || die "the incident counts (BENCH_CLOCK_INCIDENTS, BENCH_INCIDENTS, BENCH_PG_INCIDENTS) must be whole numbers, got '${!v}'"
+done
+[[ "$REPORT_RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPORT_RUNS must be a whole number ≥ 1, got '$REPORT_RUNS'"
+
+for f in "$ORDO" "$INSERT_BIN" "$CONST_BIN" "$SLA_BIN"; do
   [ -x "$f" ] || die "$f not found: build first (make build, or cmake --build $BUILD)"
 done
 for tool in wrk curl python3; do
@@ -374,6 +393,163 @@ else
 fi
 stop_pid "$const_pid"
 forget_pid "$const_pid"
+
+# --- The SLA clock micro-benchmark: evaluations/s over realistic timelines, 1 and 2 threads,
+# with Calendar::business_seconds per incident as the baseline (bench/sla_clock_bench.cc).
+if [ "$CLOCK_INCIDENTS" -gt 0 ]; then
+  say "sla clock: ordo_sla_bench --incidents $CLOCK_INCIDENTS (1 and 2 threads)"
+  if line="$("$SLA_BIN" --incidents "$CLOCK_INCIDENTS" 2>"$WORK/sla_clock.log")"; then
+    cat "$WORK/sla_clock.log" >&2
+    record "{\"kind\":\"sla_clock\",\"result\":$line}"
+  else
+    cat "$WORK/sla_clock.log" >&2
+    say "ordo_sla_bench failed"
+    failures=$((failures + 1))
+  fi
+fi
+
+# proc_kib PID FIELD FILE: a kB figure from /proc/PID/FILE ("null" when unreadable).
+proc_kib() {
+  local v
+  v="$(awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/$3" 2>/dev/null || true)"
+  echo "${v:-null}"
+}
+
+# bench_large NAME DB_URL INCIDENTS: init, bench-data, serve, SLA report runs, memory.
+bench_large() {
+  local backend=$1 db_url=$2 n=$3
+  local dir="$WORK/large-$backend"
+  mkdir -p "$dir"
+  local password
+  password="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+  printf '%s\n' "$password" >"$dir/admin-password"
+  chmod 600 "$dir/admin-password"
+  if ! "$ORDO" init --db "$db_url" --admin-user bench --admin-password-file "$dir/admin-password" \
+      >"$dir/init.log" 2>&1; then
+    cat "$dir/init.log" >&2
+    say "$backend (large): ordo init failed"
+    return 1
+  fi
+  say "$backend (large): ordo bench-data --incidents $n"
+  local line
+  if ! line="$("$ORDO" bench-data --db "$db_url" --incidents "$n" --json 2>"$dir/bench-data.log")"; then
+    tail -n 20 "$dir/bench-data.log" >&2
+    say "$backend (large): ordo bench-data failed"
+    return 1
+  fi
+  local db_bytes=null
+  if [[ "$db_url" == sqlite:* ]]; then
+    db_bytes="$(stat -c %s "${db_url#sqlite:}" 2>/dev/null || echo null)"
+  fi
+  record "{\"kind\":\"bench_data\",\"backend\":\"$backend\",\"db_bytes\":$db_bytes,\"result\":$line}"
+  say "$backend (large): $line"
+
+  "$ORDO" serve --db "$db_url" --listen 127.0.0.1:0 >"$dir/serve.out" 2>"$dir/serve.log" &
+  local pid=$!
+  server_pids+=("$pid")
+  local port
+  if ! port="$(wait_for_port "$pid" "$dir/serve.out")"; then
+    cat "$dir/serve.out" >&2
+    tail -n 20 "$dir/serve.log" >&2
+    say "$backend (large): ordo serve did not start"
+    return 1
+  fi
+  local base="http://127.0.0.1:$port"
+  for _ in $(seq 1 300); do
+    curl -sf -o /dev/null "$base/healthz" && break
+    sleep 0.1
+  done
+  local idle_rss_kib
+  idle_rss_kib="$(proc_kib "$pid" VmRSS status)"
+  local jar="$dir/cookies"
+  printf '{"username":"bench","password":"%s"}' "$password" >"$dir/login.json"
+  api "$dir/login.out" POST "$base/api/v1/auth/login" -c "$jar" \
+    -H 'Content-Type: application/json' --data-binary @"$dir/login.json" || return 1
+  local csrf token
+  csrf="$(json_get "$dir/login.out" csrf_token)" || return 1
+  api "$dir/token.out" POST "$base/api/v1/tokens" -b "$jar" -H "X-CSRF-Token: $csrf" \
+    -H 'Content-Type: application/json' --data '{"name":"bench"}' || return 1
+  token="$(json_get "$dir/token.out" token)" || return 1
+
+  # The SLA report over the last year, per dimension; the first request of each is a run too
+  # (no warm-up: a report is usually asked for once).
+  local from to
+  to="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  from="$(date -u -d '365 days ago' +%Y-%m-%dT%H:%M:%SZ)"
+  local probe
+  probe="$(curl -sS -o "$dir/report-probe.out" -w '%{http_code}' -H "Authorization: Bearer $token" \
+    "$base/api/v1/reports/sla?from=$from&to=$to&group_by=priority")" || probe=000
+  if [ "$probe" = 404 ] && ! grep -q '"status"' "$dir/report-probe.out" 2>/dev/null; then
+    say "$backend (large): GET /api/v1/reports/sla does not exist in this build: report skipped"
+    record "{\"kind\":\"sla_report_skipped\",\"backend\":\"$backend\",\"reason\":\"no such route\"}"
+  else
+    local group i code t times
+    for group in service customer agreement priority; do
+      times=()
+      for i in $(seq 1 "$REPORT_RUNS"); do
+        if ! read -r code t < <(curl -sS -o "$dir/report-$group.out" -w '%{http_code} %{time_total}\n' \
+            -H "Authorization: Bearer $token" "$base/api/v1/reports/sla?from=$from&to=$to&group_by=$group"); then
+          code=000
+        fi
+        if [[ "$code" != 2?? ]]; then
+          say "$backend (large): report group_by=$group -> HTTP $code: $(head -c 500 "$dir/report-$group.out")"
+          failures=$((failures + 1))
+          break
+        fi
+        times+=("$t")
+      done
+      [ ${#times[@]} -gt 0 ] || continue
+      record "$(python3 - "$backend" "$n" "$group" "$dir/report-$group.out" "${times[@]}" <<'PY'
+import json, statistics, sys
+backend, n, group, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+ms = [round(float(t) * 1000, 2) for t in sys.argv[5:]]
+try:
+    doc = json.load(open(out))
+    groups = len(doc.get("groups", doc.get("rows", [])) or [])
+except Exception:
+    groups = None
+print(json.dumps({"kind": "sla_report", "backend": backend, "incidents": n, "group_by": group,
+                  "runs_ms": ms, "p50_ms": statistics.median(ms), "max_ms": max(ms), "groups": groups}))
+PY
+)"
+    done
+    curl -sS -o "$dir/report.csv" -H "Authorization: Bearer $token" \
+      "$base/api/v1/reports/sla?from=$from&to=$to&group_by=service&format=csv" || true
+  fi
+
+  # Memory with the large database: peak RSS (VmHWM, includes the login's 64 MiB argon2id
+  # hash), RSS when idle after start, and at the end (anonymous / file-backed, PSS).
+  record "{\"kind\":\"large_server\",\"backend\":\"$backend\",\"incidents\":$n,\"idle_rss_kib\":$idle_rss_kib,\"peak_rss_kib\":$(proc_kib "$pid" VmHWM status),\"rss_anon_kib_at_end\":$(proc_kib "$pid" RssAnon status),\"rss_file_kib_at_end\":$(proc_kib "$pid" RssFile status),\"pss_kib_at_end\":$(proc_kib "$pid" Pss smaps_rollup)}"
+  stop_pid "$pid"
+  forget_pid "$pid"
+  return 0
+}
+
+for backend in "${BACKENDS[@]}"; do
+  case "$backend" in
+    sqlite)
+      n="$LARGE_SQLITE"
+      url="sqlite:$WORK/large-sqlite/ordo-large.db"
+      ;;
+    postgres)
+      n="$LARGE_PG"
+      [ -n "${ORDO_TEST_PG_URL:-}" ] || continue  # reported as skipped above
+      db="ordo_bench_large_$$_$(date +%s)"
+      [ "$n" -gt 0 ] || continue
+      psql "$ORDO_TEST_PG_URL" -qX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db" >/dev/null ||
+        die "cannot create database $db on $ORDO_TEST_PG_URL"
+      pg_databases+=("$db")
+      url="$(python3 -c 'import sys, urllib.parse as u
+p = u.urlsplit(sys.argv[1])
+print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$ORDO_TEST_PG_URL" "$db")"
+      ;;
+  esac
+  [ "$n" -gt 0 ] || continue
+  if ! bench_large "$backend" "$url" "$n"; then
+    say "$backend (large): gave up (see above)"
+    failures=$((failures + 1))
+  fi
+done
 
 # --- Report
 mkdir -p "$RESULTS_DIR"

@@ -18,6 +18,7 @@
 #include <boost/json.hpp>
 
 #include "app/app.h"
+#include "app/bench_data.h"
 #include "app/demo.h"
 #include "http/server.h"
 #include "jobs/scheduler.h"
@@ -102,6 +103,50 @@ int fail(const ordo::Error& e) {
 
 }  // namespace
 
+namespace {
+
+// `ordo bench-data` (issues #4 and #6): a database full of realistic incidents for
+// benchmarks (src/app/bench_data.h). Progress on a terminal; the summary on stdout, as JSON
+// with --json.
+int bench_data(const std::string& db, ordo::BenchDataOptions options, const std::string& at, bool as_json) {
+  if (!at.empty()) {
+    auto t = ordo::parse_rfc3339(at);
+    if (!t) {
+      std::cerr << "ordo: --now must be an RFC 3339 time such as 2026-03-02T09:15:00Z, got '" << at << "'\n";
+      return 2;
+    }
+    options.now = *t;
+  }
+  auto app = ordo::App::open({.db_url = db});
+  if (!app) return fail(app.error());
+  const bool tty = isatty(STDERR_FILENO);
+  options.progress = [&](const ordo::BenchDataProgress& p) {
+    if (!tty) return;
+    double rate = p.seconds > 0 ? static_cast<double>(p.done) / p.seconds : 0;
+    std::fprintf(stderr, "\rbench-data: %lld/%lld incidents, %.0f incidents/s   ", static_cast<long long>(p.done),
+                 static_cast<long long>(p.total), rate);
+  };
+  auto rep = ordo::generate_bench_data(**app, options);
+  if (tty) std::fprintf(stderr, "\n");
+  (*app)->close();
+  if (!rep) return fail(rep.error());
+  double rate = rep->incident_seconds > 0 ? static_cast<double>(rep->incidents) / rep->incident_seconds : 0;
+  if (as_json) {
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"incidents", rep->incidents}, {"events", rep->events}, {"not_closed", rep->open},
+                     {"setup_seconds", rep->setup_seconds}, {"incident_seconds", rep->incident_seconds},
+                     {"incidents_per_second", rate}})
+              << "\n";
+  } else {
+    std::printf("ok: %lld incidents (%lld not closed), %lld events in %.1f s: %.0f incidents/s (set-up %.1f s)\n",
+                static_cast<long long>(rep->incidents), static_cast<long long>(rep->open),
+                static_cast<long long>(rep->events), rep->incident_seconds, rate, rep->setup_seconds);
+  }
+  return 0;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App cli{"Ordo — ISO/IEC 20000 service management"};
   cli.require_subcommand(1);
@@ -166,6 +211,22 @@ int main(int argc, char** argv) {
   auto* user_passwd_cfg = add_config(user_passwd);
   user_passwd->add_option("username", u_name, "login name")->required();
   user_passwd->add_option("--password-file", u_pwfile, "file holding the new password")->required();
+
+  // bench-data
+  auto* bench = cli.add_subcommand("bench-data", "fill a freshly initialised database with realistic benchmark data");
+  auto* bench_db = add_db(bench);
+  auto* bench_cfg = add_config(bench);
+  ordo::BenchDataOptions bench_opts;
+  std::string bench_now;
+  bool bench_json = false;
+  bench->add_option("--incidents", bench_opts.incidents, "how many incidents")->required()->check(CLI::NonNegativeNumber);
+  bench->add_option("--seed", bench_opts.seed, "random seed (same seed, same data)");
+  bench->add_option("--services", bench_opts.services, "live services")->check(CLI::PositiveNumber);
+  bench->add_option("--customers", bench_opts.customers, "customer organisations")->check(CLI::PositiveNumber);
+  bench->add_option("--teams", bench_opts.teams, "support teams")->check(CLI::PositiveNumber);
+  bench->add_option("--batch", bench_opts.batch, "incidents per transaction")->check(CLI::PositiveNumber);
+  bench->add_option("--now", bench_now, "RFC 3339 instant the history ends and SLA figures are taken at (default: now)");
+  bench->add_flag("--json", bench_json, "print the summary as JSON");
 
   cli.add_subcommand("version", "print the version");
 
@@ -280,6 +341,11 @@ int main(int argc, char** argv) {
     }
     std::cout << "ok: " << rep->checked << " events, hash chain intact\n";
     return 0;
+  }
+
+  if (cli.got_subcommand("bench-data")) {
+    if (!load_config(bench_cfg, bench_db, nullptr) || !need_db()) return 2;
+    return bench_data(s.db, bench_opts, bench_now, bench_json);
   }
 
   if (cli.got_subcommand("serve")) {
