@@ -402,6 +402,38 @@ async function main() {
   });
   await agentCtx.close();
 
+  const adminCtx = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'UTC' });
+  const admin = await newPage(adminCtx, errors);
+  await step('administrator: users, and a service with what refers to it', async () => {
+    await login(admin, base, 'admin', passwords.admin);
+    await admin.getByRole('link', { name: 'Users' }).click();
+    await admin.getByRole('heading', { name: 'Users' }).waitFor();
+    await admin.getByRole('cell', { name: 'rita', exact: true }).waitFor();
+    await axe(admin, 'users');
+    await shot(admin, 'users');
+    await admin.getByRole('button', { name: 'New user' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'New user' });
+    await dialog.getByRole('textbox', { name: 'User name' }).fill('sam');
+    await dialog.getByRole('textbox', { name: 'Display name' }).fill('Sam Support');
+    await dialog.getByLabel(/^Password/).fill('short');
+    await dialog.getByRole('button', { name: 'Create user' }).click();
+    await dialog.getByRole('alert').waitFor(); // the server's verdict on the password
+    await axe(admin, 'new user dialog');
+    await dialog.getByLabel(/^Password/).fill('a-long-enough-password');
+    await dialog.getByRole('button', { name: 'Create user' }).click();
+    await admin.getByRole('cell', { name: 'Sam Support', exact: true }).waitFor();
+    if (hasSla) {
+      const services = (await scene.admin.req('GET', '/api/v1/services?sort=id')).items;
+      const email = services.find((x) => x.name === 'Email') ?? services[0];
+      await admin.goto(`${base}/r/services/${email.id}`);
+      await admin.getByRole('heading', { name: email.name }).waitFor();
+      await admin.getByRole('region', { name: 'Agreements' }).getByRole('row').nth(1).waitFor();
+      await axe(admin, 'service');
+      await shot(admin, 'service');
+    }
+  });
+  await adminCtx.close();
+
   const ritaCtx = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'UTC' });
   const rita = await newPage(ritaCtx, errors);
   await step('requester reports an incident from the portal and sees only their organisation', async () => {

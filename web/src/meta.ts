@@ -28,6 +28,7 @@ export interface FieldMeta {
   derived: boolean;
   multiline: boolean;
   internal?: boolean;
+  default?: unknown; // the value a new record gets when the field is left out
   max_length?: number;
   min?: number;
   max?: number;
@@ -138,6 +139,7 @@ export function openStates(t: TypeMeta): string[] {
 }
 
 export function humanize(s: string): string {
+  if (/^[a-z]{2,3}$/.test(s)) return s.toUpperCase(); // sla, ola, uc
   const t = s.replace(/_/g, ' ');
   return t.charAt(0).toUpperCase() + t.slice(1);
 }

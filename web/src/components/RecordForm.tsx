@@ -34,7 +34,7 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
   if (only) fields = only.map((n) => fields.find((f) => f.name === n)).filter((f): f is FieldMeta => !!f);
   const [values, setValues] = useState<Record<string, unknown>>(() => {
     const v: Record<string, unknown> = {};
-    for (const f of fields) v[f.name] = record ? record[f.name] : (defaults?.[f.name] ?? null);
+    for (const f of fields) v[f.name] = record ? record[f.name] : (defaults?.[f.name] ?? f.default ?? null);
     return v;
   });
   const [error, setError] = useState<unknown>(null);
