@@ -139,7 +139,7 @@ export function openStates(t: TypeMeta): string[] {
 }
 
 export function humanize(s: string): string {
-  if (/^[a-z]{2,3}$/.test(s)) return s.toUpperCase(); // sla, ola, uc
+  if (s === 'sla' || s === 'ola' || s === 'uc') return s.toUpperCase(); // agreement kinds are acronyms
   const t = s.replace(/_/g, ' ');
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
