@@ -22,13 +22,14 @@ build: $(BUILD)/build.ninja web
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The web UI (web/dist), rebuilt only when its sources or its lock file change. npm ci
-# installs exactly the lock file, into web/node_modules only.
+# installs exactly the lock file into web/node_modules, with its download cache in
+# web/.npm-cache: nothing is written outside the clone.
 WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
 web: web/dist/index.html
 
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	@tools/deps.sh build
-	cd web && npm ci --no-audit --no-fund --loglevel=error
+	cd web && npm ci --no-audit --no-fund --loglevel=error --cache .npm-cache
 
 web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
 	cd web && npm run --silent build
