@@ -391,6 +391,12 @@ async function main() {
       await agent.locator('.chart canvas').or(agent.getByText('No tickets with a service-level target')).first().waitFor();
       await axe(agent, 'service levels');
       await shot(agent, 'service-levels');
+      // Drill-down: the incidents behind the response "met" total are exactly that many.
+      const link = agent.getByRole('link', { name: /^\d+ met$/ }).first();
+      const n = Number((await link.innerText()).split(' ')[0]);
+      await link.click();
+      await agent.getByRole('heading', { name: 'Incidents' }).waitFor();
+      await agent.getByText(new RegExp(`^${n} records? · page 1$`)).waitFor();
     });
   }
 

@@ -1,87 +1,130 @@
-// Service-level attainment: GET /api/v1/reports/sla grouped by service, customer,
-// agreement or priority over a date range, as a chart and a table whose numbers drill down
-// to the incidents behind them. CSV comes from the same endpoint (format=csv).
+// Service-level attainment (GET /api/v1/reports/sla): attainment = targets met ÷ targets
+// that ended in the period, grouped by service, customer, agreement or priority, for the
+// response and the resolution targets; a chart per group, the trend over the last months,
+// and every number drills down to the tickets behind it (the generic incident list with the
+// same filters). CSV comes from the same endpoint (format=csv).
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Alert, Anchor, Button, Group, Paper, SegmentedControl, Skeleton, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, errorMessage, qs } from '../api';
 
 const AttainmentChart = lazy(() => import('../components/AttainmentChart'));
 
 export type GroupBy = 'service' | 'customer' | 'agreement' | 'priority';
+export type Target = 'response' | 'resolution';
 
-export interface SlaRow {
-  key: string | number | null;
-  label: string;
-  total: number;
+export interface Counts {
   met: number;
   breached: number;
-  open: number;
-  attainment: number | null; // 0..100
+  ended: number;
+  attainment: number | null; // 0..1
 }
 
-// The report's rows, whatever their exact member names: each row names its group (id and
-// name, or a value) and counts tickets met and breached.
-export function normalizeRows(data: unknown): SlaRow[] {
-  const obj = (data ?? {}) as Record<string, unknown>;
-  const raw = (obj.rows ?? obj.items ?? obj.groups ?? []) as Record<string, unknown>[];
-  return raw.map((r) => {
-    const g = (r.group ?? r) as Record<string, unknown>;
-    const key = (g.id ?? g.key ?? g.value ?? r.key ?? null) as string | number | null;
-    const label = String(g.name ?? g.label ?? r.label ?? r.name ?? key ?? '(none)');
-    const num = (k: string[]) => {
-      for (const n of k) if (typeof r[n] === 'number') return r[n] as number;
-      return 0;
-    };
-    const total = num(['total', 'tickets', 'count']);
-    const met = num(['met', 'met_count', 'within']);
-    const breached = num(['breached', 'breached_count']);
-    const open = num(['open', 'running']);
-    let attainment = typeof r.attainment === 'number' ? (r.attainment as number) : typeof r.attainment_pct === 'number' ? (r.attainment_pct as number) : null;
-    if (attainment !== null && attainment <= 1 && (met + breached > 0 ? met / (met + breached) <= 1 : true) && !('attainment_pct' in r)) attainment *= 100;
-    if (attainment === null && met + breached > 0) attainment = (met / (met + breached)) * 100;
-    return { key, label, total, met, breached, open, attainment };
-  });
+type Key = { id: number; name: string | null } | string | null;
+
+export interface SlaReport {
+  from: string;
+  to: string;
+  group_by: GroupBy[];
+  totals: Record<Target | 'all', Counts>;
+  groups: { key: Record<string, Key>; response: Counts; resolution: Counts; all: Counts }[];
+}
+
+// The incident field each grouping filters on.
+const kFilterField: Record<GroupBy, string> = {
+  service: 'service',
+  customer: 'customer',
+  agreement: 'sla_agreement',
+  priority: 'priority',
+};
+
+function rfc3339(d: Date) {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function isoDay(d: Date) {
   return d.toISOString().slice(0, 10);
 }
 
-const kFilterField: Record<GroupBy, string | null> = {
-  service: 'service',
-  customer: 'customer',
-  agreement: null,
-  priority: 'priority',
-};
+export function pct(c: Counts | undefined): string {
+  return c && c.attainment !== null ? `${(c.attainment * 100).toFixed(1)} %` : '—';
+}
+
+function keyLabel(k: Key): string {
+  if (k === null || k === undefined) return '(none)';
+  if (typeof k === 'string') return k;
+  return k.name ?? `#${k.id}`;
+}
+
+function keyValue(k: Key): string {
+  if (k === null || k === undefined) return 'null';
+  return typeof k === 'string' ? k : String(k.id);
+}
+
+// The incidents behind one number: met or breached targets of one kind in the period.
+function drillHref(target: Target, outcome: 'met' | 'breached', from: string, to: string, filter?: [string, string]) {
+  const p: Record<string, string> =
+    outcome === 'met'
+      ? { [`${target}_met_at.gte`]: from, [`${target}_met_at.lt`]: to, [`${target}_breached`]: 'false' }
+      : { [`${target}_breached_at.gte`]: from, [`${target}_breached_at.lt`]: to };
+  if (filter) p[filter[0]] = filter[1];
+  return `/r/incidents${qs(p)}`;
+}
+
+function lastMonths(n: number): { label: string; from: string; to: string }[] {
+  const now = new Date();
+  const out = [];
+  for (let i = n - 1; i >= 0; i--) {
+    const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
+    const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i + 1, 1));
+    out.push({
+      label: start.toLocaleString(undefined, { month: 'short', year: '2-digit', timeZone: 'UTC' }),
+      from: rfc3339(start),
+      to: rfc3339(end),
+    });
+  }
+  return out;
+}
 
 export function ServiceLevelPage() {
   const [groupBy, setGroupBy] = useState<GroupBy>('service');
   const today = new Date();
-  const [from, setFrom] = useState(isoDay(new Date(today.getTime() - 90 * 86400_000)));
-  const [to, setTo] = useState(isoDay(new Date(today.getTime() + 86400_000)));
-  const params = { from: `${from}T00:00:00Z`, to: `${to}T00:00:00Z`, group_by: groupBy };
+  const [fromDay, setFromDay] = useState(isoDay(new Date(today.getTime() - 30 * 86400_000)));
+  const [toDay, setToDay] = useState(isoDay(new Date(today.getTime() + 86400_000)));
+  const from = `${fromDay}T00:00:00Z`;
+  const to = `${toDay}T00:00:00Z`;
+  const params = { from, to, group_by: groupBy };
+  const valid = !!fromDay && !!toDay && fromDay < toDay;
   const report = useQuery({
     queryKey: ['sla-report', params],
-    queryFn: () => api<unknown>(`/api/v1/reports/sla${qs(params)}`),
-    enabled: !!from && !!to,
+    queryFn: () => api<SlaReport>(`/api/v1/reports/sla${qs(params)}`),
+    enabled: valid,
   });
-  const rows = useMemo(() => normalizeRows(report.data), [report.data]);
-  const drill = (row: SlaRow, extra: Record<string, string>) => {
-    const f = kFilterField[groupBy];
-    const p: Record<string, string> = { 'created_at.gte': params.from, 'created_at.lt': params.to, ...extra };
-    if (f && row.key !== null) p[f] = String(row.key);
-    return `/r/incidents${qs(p)}`;
-  };
+  const months = useMemo(() => lastMonths(6), []);
+  const trend = useQueries({
+    queries: months.map((m) => ({
+      queryKey: ['sla-report', { from: m.from, to: m.to, group_by: 'priority' }],
+      queryFn: () => api<SlaReport>(`/api/v1/reports/sla${qs({ from: m.from, to: m.to, group_by: 'priority' })}`),
+      staleTime: 300_000,
+    })),
+  });
+  const groups = report.data?.groups ?? [];
+  const field = kFilterField[groupBy];
   return (
     <Stack gap="md">
       <Title order={1} size="h2">
         Service levels
       </Title>
       <Group align="flex-end" gap="sm">
-        <TextInput label="From" type="date" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
-        <TextInput label="To" type="date" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+        <TextInput label="From" type="date" value={fromDay} onChange={(e) => setFromDay(e.currentTarget.value)} />
+        <TextInput
+          label="To (exclusive)"
+          type="date"
+          value={toDay}
+          onChange={(e) => setToDay(e.currentTarget.value)}
+          error={valid ? undefined : 'Must be after From'}
+        />
         <div>
           <Text size="sm" fw={500} id="group-by-label" mb={2}>
             Group by
@@ -102,56 +145,125 @@ export function ServiceLevelPage() {
           Download CSV
         </Button>
       </Group>
-      {report.isPending ? (
+      {!valid ? null : report.isPending ? (
         <Skeleton h={300} />
       ) : report.isError ? (
         <Alert color="red" title="Could not load the report">
           {errorMessage(report.error)}
         </Alert>
-      ) : rows.length === 0 ? (
-        <Text c="dimmed">No tickets with a service-level target in this period.</Text>
       ) : (
         <>
-          <Paper withBorder p="md" radius="md">
-            <Suspense fallback={<Skeleton h={280} />}>
-              <AttainmentChart rows={rows} title={`Attainment by ${groupBy}`} />
-            </Suspense>
-          </Paper>
-          <Paper withBorder radius="md">
-            <Table striped="even">
-              <caption className="visually-hidden">Attainment by {groupBy}</caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{groupBy.charAt(0).toUpperCase() + groupBy.slice(1)}</Table.Th>
-                  <Table.Th scope="col">Tickets</Table.Th>
-                  <Table.Th scope="col">Met</Table.Th>
-                  <Table.Th scope="col">Breached</Table.Th>
-                  <Table.Th scope="col">Attainment</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.map((r) => (
-                  <Table.Tr key={`${r.key}`}>
-                    <Table.Td>{r.label}</Table.Td>
-                    <Table.Td>
-                      <Anchor component={Link} to={drill(r, {})}>
-                        {r.total}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{r.met}</Table.Td>
-                    <Table.Td>
-                      <Anchor component={Link} to={drill(r, { resolution_breached: 'true' })} c={r.breached ? 'red' : undefined}>
-                        {r.breached}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{r.attainment === null ? '—' : `${r.attainment.toFixed(1)} %`}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Paper>
+          <div className="kpi-row">
+            {(['response', 'resolution'] as Target[]).map((t) => {
+              const c = report.data.totals[t];
+              return (
+                <Paper key={t} withBorder p="md" radius="md" className="kpi">
+                  <Text size="sm" fw={600}>
+                    {t === 'response' ? 'Response' : 'Resolution'} targets
+                  </Text>
+                  <Text size="xl" fw={700} className="kpi-value">
+                    {pct(c)}
+                  </Text>
+                  <Text size="sm">
+                    <Anchor component={Link} to={drillHref(t, 'met', from, to)}>
+                      {c.met} met
+                    </Anchor>
+                    {' · '}
+                    <Anchor component={Link} to={drillHref(t, 'breached', from, to)} c={c.breached ? 'red.9' : undefined}>
+                      {c.breached} breached
+                    </Anchor>
+                  </Text>
+                </Paper>
+              );
+            })}
+          </div>
+          {groups.length === 0 ? (
+            <Text c="dimmed">No service-level target ended in this period.</Text>
+          ) : (
+            <>
+              <Paper withBorder p="md" radius="md">
+                <Suspense fallback={<Skeleton h={280} />}>
+                  <AttainmentChart
+                    title={`Attainment by ${groupBy}`}
+                    categories={groups.map((g) => keyLabel(g.key[groupBy]))}
+                    series={[
+                      { name: 'Response', values: groups.map((g) => g.response.attainment) },
+                      { name: 'Resolution', values: groups.map((g) => g.resolution.attainment) },
+                    ]}
+                  />
+                </Suspense>
+              </Paper>
+              <Paper withBorder radius="md">
+                <Table striped="even">
+                  <caption className="visually-hidden">Attainment by {groupBy}</caption>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th scope="col">{groupBy.charAt(0).toUpperCase() + groupBy.slice(1)}</Table.Th>
+                      <Table.Th scope="col">Response met</Table.Th>
+                      <Table.Th scope="col">Response breached</Table.Th>
+                      <Table.Th scope="col">Response attainment</Table.Th>
+                      <Table.Th scope="col">Resolution met</Table.Th>
+                      <Table.Th scope="col">Resolution breached</Table.Th>
+                      <Table.Th scope="col">Resolution attainment</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {groups.map((g) => {
+                      const k = g.key[groupBy];
+                      const filter: [string, string] = [field, keyValue(k)];
+                      return (
+                        <Table.Tr key={keyValue(k)}>
+                          <Table.Td>{keyLabel(k)}</Table.Td>
+                          {(['response', 'resolution'] as Target[]).map((t) => (
+                            <Cells key={t} counts={g[t]} met={drillHref(t, 'met', from, to, filter)} breached={drillHref(t, 'breached', from, to, filter)} />
+                          ))}
+                        </Table.Tr>
+                      );
+                    })}
+                  </Table.Tbody>
+                </Table>
+              </Paper>
+            </>
+          )}
         </>
       )}
+      <Paper withBorder p="md" radius="md">
+        {trend.some((q) => q.isPending) ? (
+          <Skeleton h={240} />
+        ) : trend.some((q) => q.isError) ? (
+          <Alert color="red">{errorMessage(trend.find((q) => q.isError)?.error)}</Alert>
+        ) : (
+          <Suspense fallback={<Skeleton h={240} />}>
+            <AttainmentChart
+              title="Trend by month"
+              kind="line"
+              categories={months.map((m) => m.label)}
+              series={[
+                { name: 'Response', values: trend.map((q) => q.data?.totals.response.attainment ?? null) },
+                { name: 'Resolution', values: trend.map((q) => q.data?.totals.resolution.attainment ?? null) },
+              ]}
+            />
+          </Suspense>
+        )}
+      </Paper>
     </Stack>
+  );
+}
+
+function Cells({ counts, met, breached }: { counts: Counts; met: string; breached: string }) {
+  return (
+    <>
+      <Table.Td>
+        <Anchor component={Link} to={met}>
+          {counts.met}
+        </Anchor>
+      </Table.Td>
+      <Table.Td>
+        <Anchor component={Link} to={breached} c={counts.breached ? 'red.9' : undefined}>
+          {counts.breached}
+        </Anchor>
+      </Table.Td>
+      <Table.Td>{pct(counts)}</Table.Td>
+    </>
   );
 }
