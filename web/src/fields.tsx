@@ -26,10 +26,12 @@ export function formatShortTimestamp(v: unknown): string {
   });
 }
 
-export function formatDuration(totalSeconds: number): string {
+// "2d 3h 5m" of wall-clock time; with business=true no days ("51h 5m"): a business day is
+// not 24 hours, so days of business time would mislead.
+export function formatDuration(totalSeconds: number, business = false): string {
   const neg = totalSeconds < 0;
   let s = Math.abs(Math.round(totalSeconds));
-  const d = Math.floor(s / 86400);
+  const d = business ? 0 : Math.floor(s / 86400);
   s -= d * 86400;
   const h = Math.floor(s / 3600);
   s -= h * 3600;
@@ -99,11 +101,70 @@ export function FieldValue({ field, value, link = true }: { field: FieldMeta; va
     case 'duration':
       return <>{typeof value === 'number' ? formatDuration(value) : String(value)}</>;
     case 'json':
-      return <pre className="json-value">{JSON.stringify(value, null, 2)}</pre>;
+      return <JsonValue value={value} seconds={/seconds/i.test(field.label)} label={field.label} />;
     default:
       if (typeof value === 'object') return <code>{JSON.stringify(value)}</code>;
       return field.multiline ? <Text className="prewrap" size="sm">{String(value)}</Text> : <>{String(value)}</>;
   }
+}
+
+function isPlain(v: unknown): v is string | number | boolean | null {
+  return v === null || ['string', 'number', 'boolean'].includes(typeof v);
+}
+
+// JSON fields read as what they are: a table for an object of flat objects (an agreement's
+// targets per priority), a list for arrays of plain values (pause statuses, holidays), rows
+// of ranges for an object of arrays (a calendar's hours); anything else as formatted JSON.
+// Numbers of a field whose label says "seconds" are shown as durations.
+export function JsonValue({ value, seconds, label }: { value: unknown; seconds: boolean; label: string }) {
+  const fmt = (v: unknown) => (typeof v === 'number' && seconds ? formatDuration(v, true) : isPlain(v) ? String(v) : JSON.stringify(v));
+  if (Array.isArray(value) && value.every(isPlain)) return <>{value.length ? value.map(fmt).join(', ') : '—'}</>;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    const flatObjects = entries.length > 0 && entries.every(([, v]) => v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isPlain));
+    if (flatObjects) {
+      const cols = [...new Set(entries.flatMap(([, v]) => Object.keys(v as object)))];
+      return (
+        <table className="json-table">
+          <caption className="visually-hidden">{label}</caption>
+          <thead>
+            <tr>
+              <td />
+              {cols.map((c) => (
+                <th key={c} scope="col">
+                  {humanize(c)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map(([k, v]) => (
+              <tr key={k}>
+                <th scope="row">{k}</th>
+                {cols.map((c) => (
+                  <td key={c}>{fmt((v as Record<string, unknown>)[c])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      );
+    }
+    if (entries.every(([, v]) => Array.isArray(v))) {
+      const range = (r: unknown) => (Array.isArray(r) && r.length === 2 && r.every(isPlain) ? `${r[0]}–${r[1]}` : fmt(r));
+      return (
+        <dl className="json-rows">
+          {entries.map(([k, v]) => (
+            <div key={k}>
+              <dt>{humanize(k)}</dt>
+              <dd>{(v as unknown[]).length ? (v as unknown[]).map(range).join(', ') : '—'}</dd>
+            </div>
+          ))}
+        </dl>
+      );
+    }
+  }
+  return <pre className="json-value">{JSON.stringify(value, null, 2)}</pre>;
 }
 
 // datetime-local inputs speak local time without a zone; the API speaks UTC.

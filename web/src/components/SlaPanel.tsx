@@ -154,15 +154,15 @@ function TargetClock({ target, fetchedAt, now }: { target: SlaTarget; fetchedAt:
       </Group>
       <Text size="xl" fw={700} c={color} className="sla-remaining" aria-live="off">
         {target.met_at
-          ? `Met in ${formatDuration(target.elapsed_seconds)}`
+          ? `Met in ${formatDuration(target.elapsed_seconds, true)}`
           : breached
-            ? `${formatDuration(-remaining)} over`
-            : `${formatDuration(remaining)} left`}
+            ? `${formatDuration(-remaining, true)} over`
+            : `${formatDuration(remaining, true)} left`}
       </Text>
-      <Progress value={pct} color={color} size="sm" aria-label={`${label}: ${Math.round(pct)}% of ${formatDuration(target.target_seconds)} used`} />
+      <Progress value={pct} color={color} size="sm" aria-label={`${label}: ${Math.round(pct)}% of ${formatDuration(target.target_seconds, true)} used`} />
       <Text size="xs" c="dimmed" mt={4}>
-        Target {formatDuration(target.target_seconds)} of business time · elapsed {formatDuration(elapsed)}
-        {target.paused_seconds ? ` · paused ${formatDuration(target.paused_seconds)}` : ''}
+        Target {formatDuration(target.target_seconds, true)} of business time · elapsed {formatDuration(elapsed, true)}
+        {target.paused_seconds ? ` · paused ${formatDuration(target.paused_seconds, true)}` : ''}
         {target.met_at ? ` · met ${formatTimestamp(target.met_at)}` : ''}
         {target.due_at && !target.met_at ? ` · due ${formatTimestamp(target.due_at)}` : ''}
         {target.breached_at ? ` · breached ${formatTimestamp(target.breached_at)}` : ''}
