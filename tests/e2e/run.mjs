@@ -303,6 +303,7 @@ async function main() {
     await agent.keyboard.press('Enter');
     await agent.getByRole('heading', { name: worked.title }).waitFor();
     await agent.getByRole('heading', { name: 'History' }).waitFor();
+    check((await agent.title()) === `${worked.number} ${worked.title} · Ordo`, `the tab names the ticket, got ${await agent.title()}`);
     // a: assign to me.
     await agent.keyboard.press('a');
     await agent.getByText(`${worked.number} is assigned to you`).waitFor();

@@ -11,6 +11,7 @@ import { PortalHome, PortalReport, PortalTickets, PortalTicket } from './pages/P
 import { UsersPage } from './pages/UsersPage';
 import { ServiceLevelPage } from './pages/ServiceLevelPage';
 import { NotFound } from './components/NotFound';
+import { ErrorBoundary } from './components/ErrorBoundary';
 
 export function App() {
   const { user, booting } = useAuth();
@@ -29,6 +30,7 @@ export function App() {
   const portal = isPortalUser(user);
   return (
     <Layout>
+      <ErrorBoundary resetKey={location.pathname}>
       <Routes>
         <Route path="/login" element={<AfterLogin portal={portal} />} />
         <Route path="/" element={<Navigate to={portal ? '/portal' : '/queues'} replace />} />
@@ -52,6 +54,7 @@ export function App() {
         )}
         <Route path="*" element={<NotFound />} />
       </Routes>
+      </ErrorBoundary>
     </Layout>
   );
 }

@@ -1,3 +1,4 @@
+import { useDocumentTitle } from '../title';
 import { useState, type FormEvent } from 'react';
 import { Alert, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { ApiError } from '../api';
@@ -5,6 +6,7 @@ import { useAuth } from '../auth';
 
 export function LoginPage() {
   const { login, notice } = useAuth();
+  useDocumentTitle('Log in');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');

@@ -2,6 +2,7 @@
 // an incident, and their organisation's tickets. The server scopes every answer to the
 // requester's organisation and strips internal fields; the portal additionally renders
 // only fields that are present in what the server sent and never offers internal ones.
+import { useDocumentTitle } from '../title';
 import { Alert, Anchor, Button, Select, Card, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -74,6 +75,7 @@ const kReportFields = ['title', 'description', 'service', 'impact', 'urgency'];
 export function PortalHome() {
   const user = useUser();
   const catalogue = useCatalogue();
+  useDocumentTitle('Services');
   return (
     <Stack gap="md">
       <div>
@@ -147,6 +149,7 @@ export function PortalReport() {
   const client = useQueryClient();
   const catalogue = useCatalogue();
   const incident = typeByName(meta.data, 'incident');
+  useDocumentTitle('Report an incident');
   if (meta.isPending) return null;
   if (!incident) return <NotFound what="form" />;
   const service = search.get('service') ? Number(search.get('service')) : null;
@@ -224,6 +227,7 @@ export function portalTicketTypes(types: TypeMeta[]): TypeMeta[] {
 export function PortalTickets() {
   const meta = useMeta();
   useCatalogue(); // names the tickets' services
+  useDocumentTitle('Our tickets');
   if (meta.isPending) return null;
   const types = portalTicketTypes(meta.data?.types ?? []);
   return (

@@ -1,5 +1,6 @@
 // The agent workspace: incident queues as saved filters with live counts (polled), and the
 // selected queue's tickets, oldest-first by default so the longest waiting come first.
+import { useDocumentTitle } from '../title';
 import { useMemo } from 'react';
 import { Alert, Badge, Group, Paper, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
@@ -64,6 +65,7 @@ export function QueuesPage() {
   const incident = typeByName(meta.data, 'incident');
   const { queues } = useQueues(incident);
   const [search, setSearch] = useSearchParams();
+  useDocumentTitle(queues.find((q) => q.key === queue)?.label ?? 'Queues');
   if (meta.isPending) return null;
   if (!incident) return <Alert color="yellow">This server declares no incident type.</Alert>;
   const current = queues.find((q) => q.key === queue);

@@ -1,4 +1,5 @@
 import { Anchor, Breadcrumbs, Paper, Stack, Text, Title } from '@mantine/core';
+import { useDocumentTitle } from '../title';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { findType, useMeta } from '../meta';
@@ -12,6 +13,7 @@ export function RecordCreatePage() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const type = findType(meta.data, plural);
+  useDocumentTitle(type ? `New ${type.label.toLowerCase()}` : undefined);
   if (meta.isPending) return null;
   if (!type) return <NotFound what="record type" />;
   return (

@@ -1,6 +1,7 @@
 // The detail screen for any record: its fields, workflow buttons, edit form and history.
 // Tickets (types with an assignee) get quick actions with keyboard shortcuts, and incidents
 // the live SLA clock panel.
+import { useDocumentTitle } from '../title';
 import { useRef, useState } from 'react';
 import { Alert, Anchor, Badge, Breadcrumbs, Button, Group, Kbd, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
@@ -51,6 +52,7 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
   const client = useQueryClient();
   const features = useServerFeatures();
   const rec = useRecordQuery(type, id);
+  useDocumentTitle(rec.data ? `${rec.data.number} ${recordTitle(type, rec.data)}` : type.label);
   const [editing, setEditing] = useState(false);
   // The version the edit form started from: a background refresh must not silently
   // rebase the user's edit onto someone else's change.

@@ -1,6 +1,7 @@
 // The generic list screen for any record type: search, filters from the type's indexed
 // choice and reference fields and its workflow states, sortable columns. The filters live in
 // the URL, so a filtered list can be bookmarked and the back button works.
+import { useDocumentTitle } from '../title';
 import { useEffect, useRef, useState } from 'react';
 import { Button, Group, Select, Stack, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
@@ -28,6 +29,7 @@ export function filterFields(type: TypeMeta, portal: boolean) {
 
 function ListScreen({ type }: { type: TypeMeta }) {
   const user = useUser();
+  useDocumentTitle(`${type.label}s`);
   const [search, setSearch] = useSearchParams();
   const sort = search.get('sort') ?? '-id';
   const [q, setQ] = useState(search.get('q') ?? '');

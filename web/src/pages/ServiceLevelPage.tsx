@@ -3,6 +3,7 @@
 // response and the resolution targets; a chart per group, the trend over the last months,
 // and every number drills down to the tickets behind it (the generic incident list with the
 // same filters). CSV comes from the same endpoint (format=csv).
+import { useDocumentTitle } from '../title';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Alert, Anchor, Button, Group, Paper, SegmentedControl, Skeleton, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQueries, useQuery } from '@tanstack/react-query';
@@ -88,6 +89,7 @@ function lastMonths(n: number): { label: string; from: string; to: string }[] {
 }
 
 export function ServiceLevelPage() {
+  useDocumentTitle('Service levels');
   const [groupBy, setGroupBy] = useState<GroupBy>('service');
   const today = new Date();
   const [fromDay, setFromDay] = useState(isoDay(new Date(today.getTime() - 30 * 86400_000)));

@@ -1,5 +1,6 @@
 // Administration of users (not a record type: /api/v1/users). Create users with roles and
 // an organisation, change roles, disable and enable them.
+import { useDocumentTitle } from '../title';
 import { useState, type FormEvent } from 'react';
 import { Alert, Badge, Button, Group, Modal, MultiSelect, Paper, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
@@ -17,6 +18,7 @@ type DirUser = User & { disabled: boolean; created_at?: string };
 
 export function UsersPage() {
   const me = useUser();
+  useDocumentTitle('Users');
   const users = useUserDirectory();
   const client = useQueryClient();
   const [creating, create] = useDisclosure(false);
