@@ -17,13 +17,15 @@ interface Props {
   type: TypeMeta;
   record: RecordData;
   onDone(r: RecordData): void;
+  // The record changed meanwhile (412): the caller fetches the current version.
+  onStale?(): void;
   disabled?: boolean;
 }
 
 const kPrimary = new Set(['in_progress', 'resolved', 'closed']);
 
 export const WorkflowButtons = forwardRef<WorkflowHandle, Props>(function WorkflowButtons(
-  { type, record, onDone, disabled },
+  { type, record, onDone, onStale, disabled },
   ref,
 ) {
   const targets = allowedTransitions(type, record.status);
@@ -49,6 +51,7 @@ export const WorkflowButtons = forwardRef<WorkflowHandle, Props>(function Workfl
       onDone(r);
     } catch (e) {
       setError(e);
+      if (e instanceof ApiError && e.isConflict) onStale?.();
       if (!(type.workflow?.required_on_enter?.[to]?.length)) {
         notify({ title: 'Transition refused', message: errorMessage(e), color: 'red' });
       }

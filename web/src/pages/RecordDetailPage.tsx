@@ -172,7 +172,7 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
           </Group>
         ) : null}
       </Group>
-      {writable && !editing ? <WorkflowButtons ref={workflow} type={type} record={r} onDone={saved} /> : null}
+      {writable && !editing ? <WorkflowButtons ref={workflow} type={type} record={r} onDone={saved} onStale={() => void rec.refetch()} /> : null}
       <div className={showSla ? 'detail-grid with-side' : 'detail-grid'}>
         <Stack gap="md">
           <Paper withBorder p="md" radius="md">
