@@ -150,6 +150,32 @@ class App {
   // &limit=(1..500, default 100)&cursor=(seq). Each item carries its hash and prev_hash.
   Result<boost::json::object> audit_events(const Principal& p, const QueryParams& params);
 
+  // --- Import ---
+  // Incidents with their history from another tool (src/app/import.cc, docs/import/ndjson.md).
+  struct ImportProgress {
+    std::int64_t lines_done = 0;   // lines written so far (committed)
+    std::int64_t lines_total = 0;  // non-blank lines of the input
+    std::int64_t batches = 0;      // transactions committed so far
+    double seconds = 0;            // since the import started
+  };
+  struct ImportOptions {
+    std::int64_t batch_size = 500;  // lines per transaction (1..10000)
+    bool dry_run = false;           // check every line, write nothing
+    // Called on the calling thread after validation (lines_done 0) and after each batch commits.
+    std::function<void(const ImportProgress&)> progress;
+  };
+  // `ndjson`: one incident per line (blank lines ignored). Every line is parsed and checked,
+  // with its service, customer and team names resolved, before anything is written; if any
+  // line fails, nothing is written and the kInvalid error lists every problem as
+  // "line N: member". Then the lines are written in batches, each batch atomic (one
+  // transaction), each ticket with its history as events at their original times and its
+  // SLA figures computed from them. A batch that fails after validation (a number taken
+  // meanwhile) rolls back alone; the error says which lines were imported before it.
+  // Administrators and process managers (of incidents) only. Returns {imported, batches,
+  // first_number, last_number, seconds, dry_run}.
+  Result<boost::json::object> import_incidents(const Principal& p, std::string_view ndjson,
+                                               const ImportOptions& options);
+
   // --- Operations ---
   Result<void> health();  // the database answers
   // Walks the event chain (ordo audit verify).

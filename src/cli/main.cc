@@ -1,4 +1,5 @@
-// ordo: the command line. `ordo serve`, `ordo init`, `ordo audit verify`, `ordo version`.
+// ordo: the command line. `ordo serve`, `ordo init`, `ordo audit verify`, `ordo user`, `ordo bench-data`,
+// `ordo import incidents`, `ordo version`.
 // Settings: flags win over environment (ORDO_DB, ORDO_LISTEN) over the config file
 // (ordo.toml, or --config FILE).
 #include <signal.h>
@@ -99,6 +100,66 @@ int fail(const ordo::Error& e) {
   std::cerr << "ordo: " << e.message << "\n";
   for (const auto& f : e.fields) std::cerr << "  " << f.field << ": " << f.message << "\n";
   return 1;
+}
+
+// `ordo import incidents FILE`: a progress line on a terminal, a summary on stdout, every
+// per-line error on stderr; exit 1 when anything failed.
+int import_incidents(const std::string& db, const std::string& file, std::int64_t batch, bool dry_run,
+                     const std::string& as_user) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << "ordo: cannot read " << file << "\n";
+    return 2;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto app = ordo::App::open({.db_url = db});
+  if (!app) return fail(app.error());
+  ordo::Principal who = (*app)->system_principal();
+  if (!as_user.empty()) {
+    auto id = (*app)->user_id_by_name(as_user);
+    if (!id) return fail(id.error());
+    auto u = (*app)->get_user(who, *id);
+    if (!u) return fail(u.error());
+    if (u->at("disabled").as_bool()) {
+      std::cerr << "ordo: user " << as_user << " is disabled\n";
+      return 1;
+    }
+    who.user_id = *id;
+    who.username = as_user;
+    who.roles.clear();
+    for (const auto& r : u->at("roles").as_array()) who.roles.emplace_back(r.as_string());
+  }
+  const bool tty = isatty(STDERR_FILENO);
+  ordo::App::ImportOptions options;
+  options.batch_size = batch;
+  options.dry_run = dry_run;
+  options.progress = [&](const ordo::App::ImportProgress& p) {
+    if (!tty) return;
+    double rate = p.seconds > 0 ? static_cast<double>(p.lines_done) / p.seconds : 0;
+    std::fprintf(stderr, "\rimporting… %lld/%lld lines, %lld batches, %.0f lines/s   ", static_cast<long long>(p.lines_done),
+                 static_cast<long long>(p.lines_total), static_cast<long long>(p.batches), rate);
+  };
+  if (tty) std::fprintf(stderr, "checking %s…", file.c_str());
+  auto rep = (*app)->import_incidents(who, text, options);
+  if (tty) std::fprintf(stderr, "\n");
+  (*app)->close();
+  if (!rep) {
+    const ordo::Error& e = rep.error();
+    for (const auto& f : e.fields) std::cerr << file << ": " << f.field << ": " << f.message << "\n";
+    std::cerr << "ordo: import failed: " << e.message << "\n";
+    return 1;
+  }
+  const auto& r = *rep;
+  double secs = r.at("seconds").to_number<double>();
+  long long lines = r.at("lines").as_int64(), imported = r.at("imported").as_int64();
+  if (dry_run) {
+    std::cout << "ok: " << lines << " lines checked, nothing written (dry run)\n";
+    return 0;
+  }
+  std::printf("ok: imported %lld incidents in %lld batches (%s … %s) in %.1f s, %.0f lines/s\n", imported,
+              static_cast<long long>(r.at("batches").as_int64()), std::string(r.at("first_number").as_string()).c_str(),
+              std::string(r.at("last_number").as_string()).c_str(), secs, secs > 0 ? static_cast<double>(imported) / secs : 0.0);
+  return 0;
 }
 
 }  // namespace
@@ -211,6 +272,20 @@ int main(int argc, char** argv) {
   auto* user_passwd_cfg = add_config(user_passwd);
   user_passwd->add_option("username", u_name, "login name")->required();
   user_passwd->add_option("--password-file", u_pwfile, "file holding the new password")->required();
+
+  // import incidents
+  auto* import_cmd = cli.add_subcommand("import", "import records with their history");
+  import_cmd->require_subcommand(1);
+  auto* import_inc = import_cmd->add_subcommand("incidents", "import incidents from an NDJSON file (docs/import/ndjson.md)");
+  auto* import_db = add_db(import_inc);
+  auto* import_cfg = add_config(import_inc);
+  std::string import_file, import_as;
+  std::int64_t import_batch = 500;
+  bool import_dry = false;
+  import_inc->add_option("file", import_file, "NDJSON file: one incident per line")->required();
+  import_inc->add_option("--batch", import_batch, "lines per transaction")->check(CLI::Range(1, 10000));
+  import_inc->add_flag("--dry-run", import_dry, "check every line, write nothing");
+  import_inc->add_option("--as", import_as, "the user the history is recorded as (default: the system)");
 
   // bench-data
   auto* bench = cli.add_subcommand("bench-data", "fill a freshly initialised database with realistic benchmark data");
@@ -341,6 +416,11 @@ int main(int argc, char** argv) {
     }
     std::cout << "ok: " << rep->checked << " events, hash chain intact\n";
     return 0;
+  }
+
+  if (cli.got_subcommand("import")) {
+    if (!load_config(import_cfg, import_db, nullptr) || !need_db()) return 2;
+    return import_incidents(s.db, import_file, import_batch, import_dry, import_as);
   }
 
   if (cli.got_subcommand("bench-data")) {

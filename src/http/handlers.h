@@ -50,6 +50,7 @@ Response create_user_handler(App& app, const Request& req, const PathParams& par
 Response get_user_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 Response patch_user_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 Response audit_events_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response import_incidents_handler(App& app, const Request& req, const PathParams& params, const Principal* p);  // import_handlers.cc
 Response set_password_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 
 // --- Records ---

@@ -75,10 +75,11 @@ std::optional<std::string_view> parse_bearer(std::string_view authorization) {
   return token;
 }
 
-bool is_json_media_type(std::string_view content_type) {
-  std::string_view type = trim(content_type.substr(0, content_type.find(';')));
-  return iequals(type, "application/json");
+bool is_media_type(std::string_view content_type, std::string_view type) {
+  return iequals(trim(content_type.substr(0, content_type.find(';'))), type);
 }
+
+bool is_json_media_type(std::string_view content_type) { return is_media_type(content_type, "application/json"); }
 
 bool is_unsafe_method(std::string_view method) {
   return method == "POST" || method == "PATCH" || method == "PUT" || method == "DELETE";

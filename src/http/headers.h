@@ -37,6 +37,8 @@ std::optional<std::string_view> parse_bearer(std::string_view authorization);
 
 // True for application/json, ignoring case and parameters ("application/json; charset=utf-8").
 bool is_json_media_type(std::string_view content_type);
+// True when `content_type` is the media type `type`, ignoring case and parameters.
+bool is_media_type(std::string_view content_type, std::string_view type);
 
 // True for the methods that change state and so need CSRF protection and a writable token.
 bool is_unsafe_method(std::string_view method);

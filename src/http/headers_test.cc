@@ -95,6 +95,14 @@ TEST(MediaTypeTest, JsonIgnoringCaseAndParameters) {
   EXPECT_FALSE(is_json_media_type(""));
 }
 
+TEST(ContentTypeTest, OtherMediaTypesIgnoreCaseAndParameters) {
+  EXPECT_TRUE(is_media_type("application/x-ndjson", "application/x-ndjson"));
+  EXPECT_TRUE(is_media_type(" Application/X-NDJSON ; charset=utf-8", "application/x-ndjson"));
+  EXPECT_FALSE(is_media_type("application/json", "application/x-ndjson"));
+  EXPECT_FALSE(is_media_type("application/x-ndjsonl", "application/x-ndjson"));
+  EXPECT_FALSE(is_media_type("", "application/x-ndjson"));
+}
+
 TEST(MethodTest, UnsafeMethods) {
   for (auto m : {"POST", "PATCH", "PUT", "DELETE"}) EXPECT_TRUE(is_unsafe_method(m)) << m;
   for (auto m : {"GET", "HEAD", "OPTIONS"}) EXPECT_FALSE(is_unsafe_method(m)) << m;

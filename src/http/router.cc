@@ -112,6 +112,7 @@ std::vector<Route> api_routes(const RouterOptions& o) {
       {"PATCH", "/api/v1/users/{id}", A::kAuthenticated, patch_user_handler, Rule::kAdmin},
       {"POST", "/api/v1/users/{id}/password", A::kAuthenticated, set_password_handler, Rule::kAdmin},
       {"GET", "/api/v1/audit/events", A::kAuthenticated, audit_events_handler, Rule::kAudit},
+      {"POST", "/api/v1/import/incidents", A::kAuthenticated, import_incidents_handler, Rule::kImport, "application/x-ndjson"},
       {"GET", "/api/v1/meta", A::kAuthenticated, meta_handler, Rule::kAnyUser},
       {"GET", "/api/v1/catalogue", A::kAuthenticated, catalogue_handler, Rule::kAnyUser},
       {"GET", "/api/v1/{type}", A::kAuthenticated, list_records_handler, Rule::kRecordRead},
@@ -235,9 +236,9 @@ Router::Outcome Router::run(const Request& req) const {
   }
   if (!req.body.empty()) {
     auto type = req.header("content-type");
-    if (!type || !is_json_media_type(*type))
+    if (!type || !is_media_type(*type, route.body_type))
       return {problem_response(415, "unsupported-media-type", "Unsupported media type",
-                               "request bodies must be application/json"),
+                               "request bodies must be " + std::string(route.body_type)),
               route.pattern};
   }
   return {route.handler(app_, req, m.params, principal ? &*principal : nullptr), route.pattern};

@@ -61,6 +61,7 @@ enum class Rule {
   kStaffRead,         // any role but requester (user directory); requesters may read themselves
   kAdmin,             // administrators only (user management)
   kAudit,             // administrators and auditors (the audit trail)
+  kImport,            // administrators and process managers (bulk import with history)
 };
 
 struct Route {
@@ -69,6 +70,7 @@ struct Route {
   Access access = Access::kAuthenticated;
   Handler handler;
   Rule rule = Rule::kUnset;
+  std::string_view body_type = "application/json";  // the media type a request body must have (415)
 };
 
 struct RouterOptions {

@@ -164,12 +164,21 @@ json::object declared_values(const RecordType& t, const json::object& record) {
 
 Result<json::object> insert_record(SqlConn& c, const RecordType& t, const Change& ch, Instant now,
                                    std::int64_t actor_id) {
-  ORDO_ASSIGN(auto counter, c.query("INSERT INTO counters (type, next) VALUES (?, 1) ON CONFLICT (type) "
-                                    "DO UPDATE SET next = counters.next + 1 RETURNING next",
-                                    {t.name}));
-  std::int64_t n = sql_int(counter.at(0).at(0));
+  return insert_record_with_past(c, t, ch, {}, now, now, actor_id);
+}
+
+Result<json::object> insert_record_with_past(SqlConn& c, const RecordType& t, const Change& ch,
+                                             const std::string& number, Instant created_at, Instant updated_at,
+                                             std::int64_t actor_id) {
+  std::string num = number;
+  if (num.empty()) {
+    ORDO_ASSIGN(auto counter, c.query("INSERT INTO counters (type, next) VALUES (?, 1) ON CONFLICT (type) "
+                                      "DO UPDATE SET next = counters.next + 1 RETURNING next",
+                                      {t.name}));
+    num = format_number(t.prefix, sql_int(counter.at(0).at(0)));
+  }
   std::string cols = "number, version", marks = "?, 1";
-  std::vector<SqlValue> params{format_number(t.prefix, n)};
+  std::vector<SqlValue> params{std::move(num)};
   if (t.workflow) {
     cols += ", status";
     marks += ", ?";
@@ -177,8 +186,8 @@ Result<json::object> insert_record(SqlConn& c, const RecordType& t, const Change
   }
   cols += ", created_at, updated_at, created_by";
   marks += ", ?, ?, ?";
-  params.push_back(now);
-  params.push_back(now);
+  params.push_back(created_at);
+  params.push_back(updated_at);
   params.push_back(actor_id);
   for (const auto& f : t.fields) {
     cols += ", " + f.name;

@@ -28,6 +28,11 @@ std::string format_number(const std::string& prefix, std::int64_t n);  // INC-00
 // Allocates the next number and inserts; returns the full record.
 Result<boost::json::object> insert_record(SqlConn& c, const RecordType& t, const Change& ch, Instant now,
                                           std::int64_t actor_id);
+// Inserts a record that already has a past (import): its number (empty: the next one is
+// allocated), created_at and updated_at come from that past. kConflict when the number is taken.
+Result<boost::json::object> insert_record_with_past(SqlConn& c, const RecordType& t, const Change& ch,
+                                                    const std::string& number, Instant created_at,
+                                                    Instant updated_at, std::int64_t actor_id);
 // nullopt when absent.
 Result<std::optional<boost::json::object>> find_record(SqlConn& c, const RecordType& t, std::int64_t id);
 // Writes ch.changes (and status) when the stored version is `expected_version`; bumps the

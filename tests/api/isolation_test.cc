@@ -201,6 +201,16 @@ TEST_P(Isolation, EveryRouteEveryRoleEveryOrganisation) {
           EXPECT_EQ(r.status, expected) << what << ": " << r.body;
           break;
         }
+        case Rule::kImport: {  // one valid NDJSON line; only administrators and process managers get it in
+          auto r = c.request(route.method, route.pattern,
+                             R"({"title":"Imported by )" + role + R"(","impact":3,"urgency":3,"service":"Mail",)"
+                             R"("customer":"Own Co","reported_at":"2026-03-01T10:00:00Z"})" "\n",
+                             {{"Content-Type", "application/x-ndjson"}});
+          ++checked;
+          EXPECT_EQ(r.status, role == "admin" || role == "process_manager" ? 201 : 403)
+              << route.method << " " << route.pattern << " as " << role << ": " << r.body;
+          break;
+        }
         case Rule::kRecordRead:
         case Rule::kRecordCreate:
         case Rule::kRecordUpdate:

@@ -1,0 +1,279 @@
+// Import of incidents with their history (App::import_incidents, docs/import/ndjson.md).
+//
+// Two phases:
+//  1. Check. Every non-blank line is parsed and planned (domain/import_line.h) with its
+//     service, customer and team names resolved (one read of each name table per import)
+//     and its number checked against the rest of the file and the database. Any error
+//     anywhere ends the import here, before anything is written, with every error listed.
+//  2. Write. Lines go to the store in batches, one Store::write (one transaction) per
+//     batch, so a batch is all-or-nothing. Each ticket is inserted in its final state, its
+//     history appended as events at their original times (the create at reported_at), and
+//     then the SLA engine's refresh rebuilds its sla_* fields and due-queue row from that
+//     stored history, as of now.
+// Parsed lines and plans are not kept between the passes: each pass parses the line again
+// with the same `now` (pure, so the result is the same), which keeps memory proportional to
+// the input rather than to 100k planned tickets.
+#include <chrono>
+#include <future>
+#include <map>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "app/app_impl.h"
+#include "domain/import_line.h"
+#include "store/event_log.h"
+#include "store/record_store.h"
+
+namespace ordo {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::int64_t kMaxBatch = 10000;
+constexpr std::size_t kNumbersPerQuery = 500;
+
+bool may_import(const Principal& p) {
+  return p.has_role("admin") || p.has_role("process_manager") || p.has_role("process_manager:incident");
+}
+
+struct Line {
+  std::int64_t no = 0;     // 1-based line number in the input
+  std::string_view text;   // without the line break
+  ImportRefs refs;
+};
+
+bool blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\f\v") == std::string_view::npos;
+}
+
+std::vector<Line> split_lines(std::string_view input) {
+  std::vector<Line> out;
+  std::int64_t no = 0;
+  while (!input.empty()) {
+    ++no;
+    std::size_t nl = input.find('\n');
+    std::string_view text = input.substr(0, nl);
+    input.remove_prefix(nl == std::string_view::npos ? input.size() : nl + 1);
+    if (text.ends_with('\r')) text.remove_suffix(1);
+    if (!blank(text)) out.push_back({no, text, {}});
+  }
+  return out;
+}
+
+std::string line_field(std::int64_t no, const std::string& field) {
+  return "line " + std::to_string(no) + (field.empty() ? "" : ": " + field);
+}
+
+// name → ids of one reference table (names need not be unique: two hits are ambiguous).
+using NameIndex = std::map<std::string, std::vector<std::int64_t>, std::less<>>;
+
+Result<NameIndex> load_names(SqlConn& c, const RecordType& t) {
+  ORDO_ASSIGN(auto rows, c.query("SELECT id, name FROM " + t.plural));
+  NameIndex idx;
+  for (const auto& r : rows) idx[sql_text(r[1])].push_back(sql_int(r[0]));
+  return idx;
+}
+
+std::optional<std::int64_t> resolve(const NameIndex& idx, const std::string& name, const char* field,
+                                    const char* what, std::int64_t line_no, std::vector<FieldError>& errors) {
+  if (name.empty()) return std::nullopt;
+  auto it = idx.find(name);
+  if (it == idx.end()) {
+    errors.push_back({line_field(line_no, field), std::string("no ") + what + " named '" + name + "'"});
+    return std::nullopt;
+  }
+  if (it->second.size() > 1) {
+    errors.push_back({line_field(line_no, field), std::to_string(it->second.size()) + " " + what +
+                                                      "s are named '" + name + "': rename one of them first"});
+    return std::nullopt;
+  }
+  return it->second.front();
+}
+
+// The numbers among `wanted` that the table already has.
+Result<std::set<std::string>> taken_numbers(SqlConn& c, const RecordType& t, const std::vector<std::string>& wanted) {
+  std::set<std::string> taken;
+  for (std::size_t i = 0; i < wanted.size(); i += kNumbersPerQuery) {
+    std::size_t n = std::min(kNumbersPerQuery, wanted.size() - i);
+    std::string sql = "SELECT number FROM " + t.plural + " WHERE number IN (";
+    std::vector<SqlValue> params;
+    params.reserve(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      sql += k ? ", ?" : "?";
+      params.push_back(wanted[i + k]);
+    }
+    sql += ")";
+    ORDO_ASSIGN(auto rows, c.query(sql, params));
+    for (const auto& r : rows) taken.insert(sql_text(r[0]));
+  }
+  return taken;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+Result<json::object> App::import_incidents(const Principal& p, std::string_view ndjson, const ImportOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  if (!may_import(p))
+    return Error{ErrorKind::kForbidden, "importing incidents needs the admin or process_manager role", {}, {}};
+  if (options.batch_size < 1 || options.batch_size > kMaxBatch)
+    return field_error("batch_size", "must be between 1 and " + std::to_string(kMaxBatch));
+  const Registry& reg = *impl_->registry;
+  const RecordType& t = *reg.by_name("incident");
+  const Instant now = impl_->clock->now();
+
+  // --- Phase 1: check every line ---
+  std::vector<Line> lines = split_lines(ndjson);
+  if (lines.empty()) return invalid("nothing to import", {{"", "the input has no lines"}});
+  const std::int64_t total = static_cast<std::int64_t>(lines.size());
+  std::vector<FieldError> errors;
+  auto add_errors = [&](std::int64_t no, const Error& e) {
+    if (e.fields.empty()) errors.push_back({line_field(no, ""), e.message});
+    for (const auto& f : e.fields) errors.push_back({line_field(no, f.field), f.message});
+  };
+  std::vector<bool> well_formed(lines.size(), false);
+  std::map<std::string, std::int64_t, std::less<>> numbers;  // kept number → first line
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    auto line = parse_import_line(lines[i].text, now);
+    if (!line) {
+      add_errors(lines[i].no, line.error());
+      continue;
+    }
+    well_formed[i] = true;
+    if (!line->number.empty()) {
+      auto [it, fresh] = numbers.emplace(line->number, lines[i].no);
+      if (!fresh)
+        errors.push_back({line_field(lines[i].no, "number"),
+                          "'" + line->number + "' is already on line " + std::to_string(it->second)});
+    }
+  }
+  struct Lookups {
+    NameIndex services, organisations, teams;
+    std::set<std::string> taken;
+  };
+  std::vector<std::string> wanted;
+  wanted.reserve(numbers.size());
+  for (const auto& [n, unused] : numbers) wanted.push_back(n);
+  ORDO_ASSIGN(Lookups look, impl_->store->read([&](SqlConn& c) -> Result<Lookups> {
+    Lookups l;
+    ORDO_ASSIGN(l.services, load_names(c, *reg.by_name("service")));
+    ORDO_ASSIGN(l.organisations, load_names(c, *reg.by_name("organisation")));
+    ORDO_ASSIGN(l.teams, load_names(c, *reg.by_name("team")));
+    ORDO_ASSIGN(l.taken, taken_numbers(c, t, wanted));
+    return l;
+  }));
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (!well_formed[i]) continue;
+    Line& l = lines[i];
+    ORDO_ASSIGN(const ImportLine line, parse_import_line(l.text, now));
+    if (!line.number.empty() && look.taken.contains(line.number))
+      errors.push_back({line_field(l.no, "number"), "'" + line.number + "' is already used by an incident"});
+    l.refs.service = resolve(look.services, line.service, "service", "service", l.no, errors);
+    l.refs.customer = resolve(look.organisations, line.customer, "customer", "organisation", l.no, errors);
+    l.refs.assignment_group = resolve(look.teams, line.assignment_group, "assignment_group", "team", l.no, errors);
+    auto plan = plan_import(t, line, l.refs);
+    if (!plan) add_errors(l.no, plan.error());
+  }
+  if (!errors.empty()) {
+    std::set<std::string> bad_lines;
+    for (const auto& e : errors) bad_lines.insert(e.field.substr(0, e.field.find(':')));
+    std::string summary = std::to_string(errors.size()) + " error(s) on " + std::to_string(bad_lines.size()) + " of " +
+                          std::to_string(total) + " lines; nothing was imported";
+    return invalid(std::move(summary), std::move(errors));
+  }
+  ImportProgress progress{0, total, 0, seconds_since(started)};
+  if (options.progress) options.progress(progress);
+  json::object report{{"lines", total}, {"imported", 0}, {"batches", 0}, {"first_number", nullptr},
+                      {"last_number", nullptr}, {"dry_run", options.dry_run}};
+  if (options.dry_run) {
+    report["seconds"] = seconds_since(started);
+    return report;
+  }
+
+  // --- Phase 2: write, one transaction per batch ---
+  // Each batch is planned on this thread while the previous one is written (the writer
+  // thread, shared with live commands, only runs the SQL), and written through
+  // Store::write on a helper thread so the two overlap.
+  struct Batch {
+    std::size_t from = 0, to = 0;
+    std::vector<std::pair<std::string, ImportPlan>> plans;  // (kept number, plan)
+    std::int64_t current = 0;                              // the line being written, for errors
+  };
+  auto plan_batch = [&](std::size_t from) -> Result<Batch> {
+    Batch b{from, std::min(lines.size(), from + static_cast<std::size_t>(options.batch_size)), {}, 0};
+    b.plans.reserve(b.to - b.from);
+    for (std::size_t i = b.from; i < b.to; ++i) {
+      ORDO_ASSIGN(ImportLine line, parse_import_line(lines[i].text, now));
+      ORDO_ASSIGN(ImportPlan plan, plan_import(t, line, lines[i].refs));
+      b.plans.emplace_back(std::move(line.number), std::move(plan));
+    }
+    return b;
+  };
+  SlaEngine& sla = *impl_->sla;
+  auto write_batch = [&](Batch& b) -> Result<std::vector<std::string>> {
+    const Instant batch_now = impl_->clock->now();
+    return impl_->store->write([&](SqlConn& c) -> Result<std::vector<std::string>> {
+      std::vector<std::string> out;
+      out.reserve(b.plans.size());
+      for (std::size_t i = b.from; i < b.to; ++i) {
+        b.current = lines[i].no;
+        auto& [number, plan] = b.plans[i - b.from];
+        ORDO_ASSIGN(json::object rec, insert_record_with_past(c, t, plan.record, number, plan.created_at,
+                                                              plan.updated_at, p.user_id));
+        const std::int64_t id = rec.at("id").as_int64();
+        for (auto& e : plan.events) {
+          if (e.action == "create") e.data["number"] = rec.at("number");
+          ORDO_TRY(append_event(c, {e.at, p.user_id, p.username, t.name, id, e.action, std::move(e.data)}));
+        }
+        ORDO_TRY(sla.refresh(c, t, id, batch_now));
+        out.emplace_back(rec.at("number").as_string());
+      }
+      return out;
+    });
+  };
+  std::string first_number, last_number;
+  std::int64_t done = 0, batches = 0;
+  Result<Batch> next = plan_batch(0);
+  while (true) {
+    if (!next) return next.take_error();  // cannot happen: every line was planned in phase 1
+    Batch b = std::move(*next);
+    auto writing = std::async(std::launch::async, [&] { return write_batch(b); });
+    const bool more = b.to < lines.size();
+    if (more) next = plan_batch(b.to);
+    auto numbers_written = writing.get();
+    if (!numbers_written) {
+      Error e = numbers_written.take_error();
+      std::string before = done == 0 ? std::string("nothing was imported before it")
+                                     : std::to_string(done) + " line(s) in " + std::to_string(batches) +
+                                           " batch(es) were imported before it (" + first_number + " … " +
+                                           last_number + ")";
+      std::string where = "batch " + std::to_string(batches + 1) + " (lines " + std::to_string(lines[b.from].no) +
+                          "–" + std::to_string(lines[b.to - 1].no) + ") was rolled back";
+      if (e.kind == ErrorKind::kConflict && e.fields.empty())  // a kept number taken since the check
+        e.fields.push_back({line_field(b.current, "number"), "is already used by an incident (taken during the import)"});
+      else
+        for (auto& f : e.fields) f.field = line_field(b.current, f.field);
+      e.message = where + " at line " + std::to_string(b.current) + ": " + e.message + "; " + before;
+      return e;
+    }
+    if (first_number.empty() && !numbers_written->empty()) first_number = numbers_written->front();
+    if (!numbers_written->empty()) last_number = numbers_written->back();
+    done += static_cast<std::int64_t>(b.to - b.from);
+    ++batches;
+    if (options.progress) options.progress({done, total, batches, seconds_since(started)});
+    if (!more) break;
+  }
+  report["imported"] = done;
+  report["batches"] = batches;
+  report["first_number"] = first_number;
+  report["last_number"] = last_number;
+  report["seconds"] = seconds_since(started);
+  return report;
+}
+
+}  // namespace ordo
