@@ -72,6 +72,9 @@ struct InitOptions {
 // Cryptographically random bytes as lower-case hex (libsodium): tokens, generated passwords.
 std::string random_token_hex(std::size_t bytes);
 
+// The SLA report as CSV (one row per group and target, then a TOTAL row per target).
+std::string sla_report_csv(const boost::json::object& report);
+
 // Creates the schema and the first administrator. Refuses (kConflict) when the database
 // already has an administrator, so it never overwrites one.
 Result<void> init_database(const InitOptions& options);
@@ -115,6 +118,10 @@ class App {
   // active catalogue items. Requesters always get their own organisation's, without
   // internal fields; staff may name a customer or see every live service.
   Result<boost::json::object> catalogue(const Principal& p, const QueryParams& params);
+  // GET /api/v1/reports/sla?from=&to=&group_by=service,customer,agreement,priority
+  // &breaches=true&breach_limit=1000: attainment (met ÷ ended) per group and target, breach
+  // counts and the breached tickets over [from, to) (default: the last 30 days). Staff only.
+  Result<boost::json::object> sla_report(const Principal& p, const QueryParams& params);
 
   // --- Authentication ---
   // Throttled per account and per source (kTooManyRequests with retry_after). A session

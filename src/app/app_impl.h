@@ -27,6 +27,13 @@ struct App::Impl {
 // The built-in records every database has (the 24x7 calendar); idempotent.
 Result<void> ensure_builtin_records(Store& store, const Registry& reg, const Clock& clock);
 
+// Anyone with a role besides requester: the provider's own people.
+inline bool is_staff(const Principal& p) {
+  for (const auto& r : p.roles)
+    if (r != "requester") return true;
+  return false;
+}
+
 // Administrator-only actions (user management). kForbidden otherwise.
 Result<void> require_admin(const Principal& p);
 

@@ -84,9 +84,7 @@ Result<std::int64_t> App::run_sla_timers(std::int64_t limit) {
 Result<json::object> App::catalogue(const Principal& p, const QueryParams& params) {
   const RecordType& svc = *impl_->registry->by_name("service");
   const RecordType& item = *impl_->registry->by_name("catalogue_item");
-  const bool requester = !p.has_role("admin") && !p.has_role("agent") && !p.has_role("auditor") &&
-                         std::none_of(p.roles.begin(), p.roles.end(),
-                                      [](const std::string& r) { return r.rfind("process_manager", 0) == 0; });
+  const bool requester = !is_staff(p);
   std::optional<std::int64_t> customer;
   for (const auto& [k, v] : params) {
     if (k != "customer") return field_error(k, "unknown parameter (the catalogue takes customer=ID)");

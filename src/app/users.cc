@@ -33,10 +33,6 @@ json::object user_from_row(const SqlRow& r) {
   return u;
 }
 
-bool staff(const Principal& p) {
-  return std::any_of(p.roles.begin(), p.roles.end(), [](const std::string& r) { return r != "requester"; });
-}
-
 Error forbidden(std::string m) { return Error{ErrorKind::kForbidden, std::move(m), {}, {}}; }
 
 // Parses and checks the writable user fields of a body; fills `sets` with column → value.
@@ -165,7 +161,7 @@ Result<json::object> App::create_user(const Principal& p, const json::object& bo
 }
 
 Result<json::object> App::list_users(const Principal& p, const QueryParams& params) {
-  if (!staff(p)) return forbidden("your role may not list users");
+  if (!is_staff(p)) return forbidden("your role may not list users");
   std::string where;
   std::vector<SqlValue> args;
   std::int64_t limit = 100, after = 0;
@@ -216,7 +212,7 @@ Result<json::object> App::list_users(const Principal& p, const QueryParams& para
 }
 
 Result<json::object> App::get_user(const Principal& p, std::int64_t id) {
-  if (id != p.user_id && !staff(p)) return not_found("no user with id " + std::to_string(id));
+  if (id != p.user_id && !is_staff(p)) return not_found("no user with id " + std::to_string(id));
   ORDO_ASSIGN(auto rows, impl_->store->read([&](SqlConn& c) {
     return c.query(std::string("SELECT ") + kCols + " FROM users WHERE id = ?", {id});
   }));
@@ -238,7 +234,7 @@ Result<json::object> App::patch_user(const Principal& p, std::int64_t id, const 
   bool self = id == p.user_id;
   bool admin = p.has_role("admin");
   if (!admin && !self) {
-    if (!staff(p)) return not_found("no user with id " + std::to_string(id));
+    if (!is_staff(p)) return not_found("no user with id " + std::to_string(id));
     return forbidden("only administrators change other users");
   }
   std::vector<std::pair<std::string, SqlValue>> sets;
@@ -291,7 +287,7 @@ Result<json::object> App::patch_user(const Principal& p, std::int64_t id, const 
 
 Result<void> App::set_password(const Principal& p, std::int64_t id, const json::object& body) {
   bool admin = p.has_role("admin");
-  if (!admin && id != p.user_id) return staff(p) ? Error(forbidden("only administrators reset passwords"))
+  if (!admin && id != p.user_id) return is_staff(p) ? Error(forbidden("only administrators reset passwords"))
                                                  : not_found("no user with id " + std::to_string(id));
   const json::value* pw = body.if_contains("password");
   if (!pw || !pw->is_string()) return field_error("password", "is required");

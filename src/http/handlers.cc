@@ -241,6 +241,24 @@ Response sla_handler(App& app, const Request& req, const PathParams& params, con
   return json_response(200, *sla);
 }
 
+Response sla_report_handler(App& app, const Request& req, const PathParams&, const Principal* p) {
+  assert(p);
+  bool csv = false;
+  for (const auto& [k, v] : req.target.query)
+    if (k == "format") {
+      if (v != "csv" && v != "json") return error_response(req, field_error("format", "must be json or csv"));
+      csv = v == "csv";
+    }
+  auto report = app.sla_report(*p, req.target.query);
+  if (!report) return error_response(req, report.error());
+  if (!csv) return json_response(200, *report);
+  Response r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = sla_report_csv(*report);
+  r.set_header("Content-Disposition", "attachment; filename=\"sla-report.csv\"");
+  return r;
+}
+
 Response catalogue_handler(App& app, const Request& req, const PathParams&, const Principal* p) {
   assert(p);
   auto cat = app.catalogue(*p, req.target.query);

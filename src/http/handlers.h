@@ -65,5 +65,6 @@ Response history_handler(App& app, const Request& req, const PathParams& params,
 // --- Service levels ---
 Response sla_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 Response catalogue_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response sla_report_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 
 }  // namespace ordo

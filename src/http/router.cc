@@ -115,6 +115,7 @@ std::vector<Route> api_routes(const RouterOptions& o) {
       {"POST", "/api/v1/import/incidents", A::kAuthenticated, import_incidents_handler, Rule::kImport, "application/x-ndjson"},
       {"GET", "/api/v1/meta", A::kAuthenticated, meta_handler, Rule::kAnyUser},
       {"GET", "/api/v1/catalogue", A::kAuthenticated, catalogue_handler, Rule::kAnyUser},
+      {"GET", "/api/v1/reports/sla", A::kAuthenticated, sla_report_handler, Rule::kStaffRead},
       {"GET", "/api/v1/{type}", A::kAuthenticated, list_records_handler, Rule::kRecordRead},
       {"POST", "/api/v1/{type}", A::kAuthenticated, create_record_handler, Rule::kRecordCreate},
       {"GET", "/api/v1/{type}/{id}", A::kAuthenticated, get_record_handler, Rule::kRecordRead},
