@@ -327,6 +327,7 @@ Result<BenchDataReport> generate_bench_data(App& app, const BenchDataOptions& o)
       std::int64_t number = sql_int(counter.at(0).at(0)) - count;
       std::int64_t events = 0, open = 0;
       std::vector<SqlValue> params;
+      std::vector<NewEvent> pending;  // events are chained in bulk (append_events)
       for (Prepared& p : *batch) {
         params.clear();
         std::string num = format_number(t.prefix, ++number);
@@ -337,15 +338,19 @@ Result<BenchDataReport> generate_bench_data(App& app, const BenchDataOptions& o)
         p.events.front().data["number"] = num;
         for (NewEvent& e : p.events) {
           e.record_id = id;
-          ORDO_TRY(append_event(c, e));
+          pending.push_back(std::move(e));
         }
         events += static_cast<std::int64_t>(p.events.size());
         if (p.timers) {
+          // The ticket's history goes into the chain before anything its timers announce.
+          ORDO_TRY(append_events(c, pending));
+          pending.clear();
           ORDO_ASSIGN(auto fired, engine.sync_timers(c, t, id, *p.timers));
           events += static_cast<std::int64_t>(fired.size());
           ++open;
         }
       }
+      ORDO_TRY(append_events(c, pending));
       return std::array<std::int64_t, 2>{events, open};
     }));
     rep.incidents += count;

@@ -258,7 +258,8 @@ IncidentProfile BenchProfile::incident(std::uint64_t index) const {
       int imp = inc.impact, urg = inc.urgency;
       if (urg > 1 && r.chance(0.7)) --urg;
       else if (imp > 1) --imp;
-      else ++urg;
+      else if (urg < 3) ++urg;  // already P1-ish: downgraded
+      else --urg;               // impact 1, urgency 3: raised after all
       steps.push_back({during(t0), K::kPriority, {}, imp, urg, 0});
     }
   }

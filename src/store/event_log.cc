@@ -76,6 +76,45 @@ Result<std::int64_t> append_event(SqlConn& c, const NewEvent& ne) {
   return e.seq;
 }
 
+Result<std::int64_t> append_events(SqlConn& c, std::span<const NewEvent> events) {
+  if (events.empty()) return std::int64_t{0};
+  if (c.backend() == SqlBackend::kPostgres) {
+    ORDO_ASSIGN(auto locked, c.query("SELECT pg_advisory_xact_lock(727274)"));
+    (void)locked;
+  }
+  ORDO_ASSIGN(auto head, c.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
+  std::int64_t seq = head.empty() ? 0 : sql_int(head[0][0]);
+  std::string prev = head.empty() ? kGenesisHash : sql_text(head[0][1]);
+  const std::int64_t first = seq + 1;
+  constexpr std::size_t kRowsPerInsert = 100;  // 1,000 parameters per statement
+  std::vector<SqlValue> params;
+  std::string sql;
+  for (std::size_t at = 0; at < events.size(); at += kRowsPerInsert) {
+    const std::size_t n = std::min(kRowsPerInsert, events.size() - at);
+    params.clear();
+    params.reserve(n * 10);
+    for (std::size_t i = at; i < at + n; ++i) {
+      const NewEvent& ne = events[i];
+      Event e{++seq, ne.at, ne.actor_id, ne.actor, ne.record_type, ne.record_id, ne.action,
+              boost::json::serialize(ne.data), prev, {}};
+      e.hash = event_hash(e);
+      prev = e.hash;
+      for (SqlValue v : {SqlValue{e.seq}, SqlValue{e.at}, SqlValue{e.actor_id}, SqlValue{std::move(e.actor)},
+                         SqlValue{std::move(e.record_type)}, SqlValue{e.record_id}, SqlValue{std::move(e.action)},
+                         SqlValue{std::move(e.data)}, SqlValue{std::move(e.prev_hash)}, SqlValue{e.hash}})
+        params.push_back(std::move(v));
+    }
+    sql = "INSERT INTO events (seq, at, actor_id, actor, record_type, record_id, action, data, prev_hash, hash) VALUES ";
+    for (std::size_t i = 0; i < n; ++i) sql += i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    ORDO_TRY(c.exec(sql, params));
+  }
+  ORDO_TRY(c.exec(
+      "INSERT INTO ordo_meta (key, value) VALUES ('chain_head', ?) "
+      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      {std::to_string(seq) + " " + prev}));
+  return first;
+}
+
 Result<std::vector<Event>> events_for(SqlConn& c, const std::string& record_type, std::int64_t record_id) {
   ORDO_ASSIGN(auto rows, c.query(std::string(kSelect) + " WHERE record_type = ? AND record_id = ? ORDER BY seq",
                                  {record_type, record_id}));

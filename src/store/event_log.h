@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ std::string sha256_hex(std::string_view data);
 std::string event_hash(const Event& e);  // over e.prev_hash and e's canonical text
 
 Result<std::int64_t> append_event(SqlConn& c, const NewEvent& e);  // returns seq
+// Appends several events in order with one chain-head read, multi-row inserts and one
+// head update (bulk writers: import, bench data). Returns the seq of the first (0 if none).
+Result<std::int64_t> append_events(SqlConn& c, std::span<const NewEvent> events);
 Result<std::vector<Event>> events_for(SqlConn& c, const std::string& record_type, std::int64_t record_id);
 
 struct VerifyReport {
