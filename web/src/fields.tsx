@@ -190,9 +190,11 @@ interface FieldInputProps {
   // Required here even if the type does not require it (e.g. required to enter a state).
   forceRequired?: boolean;
   autoFocus?: boolean;
+  // For user references: only these users are offered (e.g. the assignment group's members).
+  userIds?: number[];
 }
 
-export function FieldInput({ field, value, onChange, error, forceRequired, autoFocus }: FieldInputProps) {
+export function FieldInput({ field, value, onChange, error, forceRequired, autoFocus, userIds }: FieldInputProps) {
   const required = field.required || !!forceRequired;
   const common = { label: field.label, required, error, autoFocus, name: field.name };
   switch (field.kind) {
@@ -241,6 +243,8 @@ export function FieldInput({ field, value, onChange, error, forceRequired, autoF
           error={error}
           value={typeof value === 'number' ? value : null}
           onChange={onChange}
+          userFilter={userIds ? (u) => userIds.includes(u.id) : undefined}
+          description={userIds ? 'Members of the assignment group' : undefined}
         />
       );
     case 'reference_list':

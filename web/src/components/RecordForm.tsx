@@ -6,6 +6,7 @@ import { Alert, Button, Group, Stack } from '@mantine/core';
 import { ApiError, api, errorMessage } from '../api';
 import { FieldInput, FieldSyntaxError, normalizeValue } from '../fields';
 import { editableFields, type FieldMeta, type RecordData, type TypeMeta } from '../meta';
+import { useRecord } from '../refs';
 
 interface Props {
   type: TypeMeta;
@@ -39,6 +40,11 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
   });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // A ticket's assignee must belong to its assignment group: offer only its members.
+  const group = typeof values.assignment_group === 'number' ? values.assignment_group : undefined;
+  const groupField = type.fields.find((f) => f.name === 'assignment_group');
+  const team = useRecord(group && fields.some((f) => f.name === 'assignee') ? groupField?.ref_plural : undefined, group);
+  const groupMembers = Array.isArray(team.data?.members) ? (team.data.members as number[]) : undefined;
   // A refused save is announced where the eye and the screen reader are: the message at the
   // top of the form is scrolled into view and focused.
   const alertRef = useRef<HTMLDivElement>(null);
@@ -131,6 +137,7 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
               autoFocus={i === 0}
               error={apiError?.fieldError(f.name)}
               onChange={onChange}
+              userIds={f.name === 'assignee' ? groupMembers : undefined}
             />
           );
         })}
