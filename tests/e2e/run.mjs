@@ -344,9 +344,30 @@ async function main() {
     // The previous page stays on screen until the answer comes: wait for exactly one match.
     await agent.waitForFunction(() => document.querySelectorAll('.record-table tbody tr').length === 1);
     await agent.getByRole('row', { name: new RegExp(scene.waiting[1].number) }).waitFor();
-    // Keyset paging over services, one per page.
-    await agent.goto(`${base}/r/services`);
-    await agent.getByRole('button', { name: 'Next page' }).waitFor();
+    // The filter becomes a queue of the workspace, with its live count.
+    await agent.getByRole('button', { name: 'Save as queue' }).click();
+    await agent.getByRole('dialog', { name: 'Save as queue' }).getByLabel(/^Queue name/).fill('Wi-Fi trouble');
+    await agent.keyboard.press('Enter');
+    await agent.getByRole('heading', { name: 'Wi-Fi trouble' }).waitFor();
+    await agent.getByRole('link', { name: /Wi-Fi trouble/ }).getByText('1', { exact: true }).waitFor();
+    await agent.getByRole('button', { name: 'Remove queue' }).click();
+    await agent.getByRole('heading', { name: 'My open incidents' }).waitFor();
+    check((await agent.getByRole('link', { name: /Wi-Fi trouble/ }).count()) === 0, 'the removed queue is gone');
+    // Keyset paging: five a page, forward with the button and with n, back with p.
+    await agent.goto(`${base}/r/incidents?limit=5`);
+    const firstCells = () => agent.locator('.record-table tbody tr td:first-child').allInnerTexts();
+    await agent.getByText(/records · page 1$/).waitFor();
+    const page1 = await firstCells();
+    check(page1.length === 5, `five rows on a page, got ${page1.length}`);
+    await agent.getByRole('button', { name: 'Next page' }).click();
+    await agent.getByText(/ · page 2$/).waitFor();
+    await agent.waitForFunction((first) => document.querySelector('.record-table tbody tr td')?.textContent !== first, page1[0]);
+    const page2 = await firstCells();
+    check(page2.every((n) => !page1.includes(n)), 'page 2 shows other records');
+    await agent.keyboard.press('p');
+    await agent.getByText(/records · page 1$/).waitFor();
+    await agent.keyboard.press('n');
+    await agent.getByText(/ · page 2$/).waitFor();
   });
 
   await step('generic create form shows field errors from the server', async () => {

@@ -2,23 +2,26 @@
 // selected queue's tickets, oldest-first by default so the longest waiting come first.
 import { useDocumentTitle } from '../title';
 import { useMemo } from 'react';
-import { Alert, Badge, Group, Paper, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { Link, Navigate, useParams, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, qs } from '../api';
 import { useUser } from '../auth';
 import { openStates, typeByName, useMeta, type Page, type TypeMeta } from '../meta';
 import { RecordTable, type ListParams } from '../components/RecordTable';
+import { useSavedQueues } from '../savedQueues';
 
 interface Queue {
   key: string;
   label: string;
   description: string;
   params: ListParams | null; // null: cannot be built (e.g. no teams)
+  saved?: boolean;
 }
 
 export function useQueues(incident: TypeMeta | undefined): { queues: Queue[]; loading: boolean } {
   const user = useUser();
+  const saved = useSavedQueues(user.id).queues;
   const teams = useQuery({
     queryKey: ['my-teams', user.id],
     queryFn: () => api<Page>('/api/v1/teams?limit=500'),
@@ -40,8 +43,10 @@ export function useQueues(incident: TypeMeta | undefined): { queues: Queue[]; lo
       { key: 'open', label: 'All open incidents', description: 'Every incident not yet resolved', params: { 'status.in': open } },
       { key: 'resolved', label: 'Resolved, awaiting closure', description: 'Resolved, not yet closed', params: { status: 'resolved' } },
     ];
+    for (const q of saved)
+      queues.push({ key: q.key, label: q.label, description: 'Saved from a filtered incident list', params: q.params, saved: true });
     return { queues, loading: teams.isPending };
-  }, [incident, teams.data, teams.isPending, user.id]);
+  }, [incident, teams.data, teams.isPending, user.id, saved]);
 }
 
 function QueueCount({ params }: { params: ListParams | null }) {
@@ -65,6 +70,8 @@ export function QueuesPage() {
   const incident = typeByName(meta.data, 'incident');
   const { queues } = useQueues(incident);
   const [search, setSearch] = useSearchParams();
+  const navigate = useNavigate();
+  const removeSaved = useSavedQueues(useUser().id).remove;
   useDocumentTitle(queues.find((q) => q.key === queue)?.label ?? 'Queues');
   if (meta.isPending) return null;
   if (!incident) return <Alert color="yellow">This server declares no incident type.</Alert>;
@@ -97,9 +104,29 @@ export function QueuesPage() {
         </Stack>
       </nav>
       <Paper withBorder p="md" radius="md" className="queue-body">
-        <Title order={2} size="h3">
-          {current.label}
-        </Title>
+        <Group justify="space-between">
+          <Title order={2} size="h3">
+            {current.label}
+          </Title>
+          {current.saved ? (
+            <Group gap="xs">
+              <Button size="xs" variant="default" component={Link} to={`/r/incidents${qs(current.params ?? {})}`}>
+                Edit filters
+              </Button>
+              <Button
+                size="xs"
+                variant="default"
+                color="red"
+                onClick={() => {
+                  removeSaved(current.key);
+                  navigate('/queues', { replace: true });
+                }}
+              >
+                Remove queue
+              </Button>
+            </Group>
+          ) : null}
+        </Group>
         <Text size="sm" c="dimmed" mb="sm">
           {current.description}
         </Text>

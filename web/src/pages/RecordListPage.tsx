@@ -3,14 +3,15 @@
 // the URL, so a filtered list can be bookmarked and the back button works.
 import { useDocumentTitle } from '../title';
 import { useEffect, useRef, useState } from 'react';
-import { Button, Group, Select, Stack, TextInput, Title } from '@mantine/core';
-import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Button, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue, useDisclosure, useHotkeys } from '@mantine/hooks';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { canWrite, useUser } from '../auth';
 import { findType, humanize, useMeta, type TypeMeta } from '../meta';
 import { RecordTable, type ListParams } from '../components/RecordTable';
 import { NotFound } from '../components/NotFound';
 import { RefSelect } from '../refs';
+import { useSavedQueues } from '../savedQueues';
 
 export function RecordListPage() {
   const { plural } = useParams();
@@ -49,8 +50,10 @@ function ListScreen({ type }: { type: TypeMeta }) {
 
   const params: ListParams = {};
   search.forEach((v, k) => {
-    if (k !== 'sort') params[k] = v;
+    if (k !== 'sort' && k !== 'limit') params[k] = v;
   });
+  const limit = Number(search.get('limit'));
+  const pageSize = Number.isInteger(limit) && limit >= 1 && limit <= 500 ? limit : 25;
   const searchable = type.fields.some((f) => f.searchable);
   const filters = filterFields(type, false);
   return (
@@ -59,11 +62,14 @@ function ListScreen({ type }: { type: TypeMeta }) {
         <Title order={1} size="h2">
           {type.label}s
         </Title>
-        {canWrite(user) ? (
-          <Button component={Link} to={`/r/${type.plural}/new`}>
-            New {type.label.toLowerCase()}
-          </Button>
-        ) : null}
+        <Group gap="xs">
+          {type.name === 'incident' ? <SaveQueueButton params={params} /> : null}
+          {canWrite(user) ? (
+            <Button component={Link} to={`/r/${type.plural}/new`}>
+              New {type.label.toLowerCase()}
+            </Button>
+          ) : null}
+        </Group>
       </Group>
       <Group gap="sm" align="flex-end" role="search" aria-label={`Filter ${type.label.toLowerCase()}s`}>
         {searchable ? (
@@ -117,8 +123,51 @@ function ListScreen({ type }: { type: TypeMeta }) {
         portal={false}
         hrefFor={(r) => `/r/${type.plural}/${r.id}`}
         caption={`${type.label}s`}
+        pageSize={pageSize}
         hotkeys
       />
     </Stack>
+  );
+}
+
+// Saves the current incident filters as a queue of the workspace.
+function SaveQueueButton({ params }: { params: Record<string, string | undefined> }) {
+  const user = useUser();
+  const { add } = useSavedQueues(user.id);
+  const navigate = useNavigate();
+  const [opened, dialog] = useDisclosure(false);
+  const [name, setName] = useState('');
+  const filters: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) if (v) filters[k] = v;
+  const empty = Object.keys(filters).length === 0;
+  return (
+    <>
+      <Button variant="default" onClick={dialog.open} disabled={empty} title={empty ? 'Filter the list first' : undefined}>
+        Save as queue
+      </Button>
+      <Modal lockScroll={false} closeButtonProps={{ 'aria-label': 'Close dialog' }} opened={opened} onClose={dialog.close} title="Save as queue">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!name.trim()) return;
+            const q = add(name.trim(), filters);
+            dialog.close();
+            navigate(`/queues/${q.key}`);
+          }}
+        >
+          <Stack gap="sm">
+            <TextInput label="Queue name" required autoFocus value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={80} />
+            <Text size="xs" c="dimmed">
+              Saved in this browser for your account: {Object.entries(filters).map(([k, v]) => `${k}=${v}`).join(', ')}
+            </Text>
+            <Group>
+              <Button type="submit" disabled={!name.trim()}>
+                Save
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </>
   );
 }
