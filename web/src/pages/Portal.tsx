@@ -8,7 +8,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, errorMessage } from '../api';
 import { useUser } from '../auth';
-import { findType, typeByName, useMeta, type Page, type RecordData, type TypeMeta } from '../meta';
+import { editableFields, findType, typeByName, useMeta, type Page, type RecordData, type TypeMeta } from '../meta';
 import { recordKey } from '../refs';
 import { RecordForm } from '../components/RecordForm';
 import { RecordTable } from '../components/RecordTable';
@@ -148,32 +148,40 @@ export function PortalReport() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const catalogue = useCatalogue();
-  const incident = typeByName(meta.data, 'incident');
-  useDocumentTitle('Report an incident');
-  if (meta.isPending) return null;
-  if (!incident) return <NotFound what="form" />;
   const service = search.get('service') ? Number(search.get('service')) : null;
   const itemId = search.get('catalogue_item') ? Number(search.get('catalogue_item')) : null;
   const svc = catalogue.data?.find((s) => s.id === service);
   const item = (svc?.catalogue_items ?? svc?.items ?? []).find((i) => i.id === itemId);
+  // A catalogue item is requested through the ticket type that names catalogue items (a
+  // service request), when the server declares one; otherwise it becomes an incident.
+  const requestType = (meta.data?.types ?? []).find(
+    (t) => t.workflow && t.fields.some((f) => f.name === 'catalogue_item' && f.kind === 'reference' && !f.readonly),
+  );
+  const type = item && requestType ? requestType : typeByName(meta.data, 'incident');
+  const isRequest = !!item && type === requestType;
+  useDocumentTitle(isRequest ? `Request: ${item?.name}` : 'Report an incident');
+  if (meta.isPending) return null;
+  if (!type) return <NotFound what="form" />;
   const defaults: Record<string, unknown> = { service, impact: 3, urgency: 3 };
-  if (item && incident.fields.some((f) => f.name === 'catalogue_item' && !f.readonly)) defaults.catalogue_item = item.id;
+  if (item && type.fields.some((f) => f.name === 'catalogue_item' && !f.readonly)) defaults.catalogue_item = item.id;
   if (item) defaults.title = `Request: ${item.name}`;
+  // Incidents: the public essentials. A request type: every public field it lets one write.
+  const only = isRequest ? editableFields(type, true).map((f) => f.name).filter((n) => n !== 'catalogue_item' && n !== 'customer') : kReportFields;
   return (
     <Stack gap="md" maw={720}>
       <Title order={1} size="h2">
-        Report an incident
+        {isRequest ? `Request: ${item?.name}` : 'Report an incident'}
       </Title>
       <Text c="dimmed">
-        Tell us what is not working. You can follow the ticket under “Our tickets”.
+        {isRequest ? item?.description ?? '' : 'Tell us what is not working.'} You can follow the ticket under “Our tickets”.
         {svc ? ` Service: ${svc.name}.` : ''}
       </Text>
       <Paper withBorder p="md" radius="md">
         <RecordForm
-          key={`${service}-${itemId}`}
-          type={incident}
+          key={`${type.plural}-${service}-${itemId}`}
+          type={type}
           portal
-          only={kReportFields}
+          only={only}
           defaults={defaults}
           renderField={(f, value, onChange, error) => {
             if (f.name === 'service')
@@ -206,11 +214,11 @@ export function PortalReport() {
               );
             return undefined;
           }}
-          submitLabel="Send report"
+          submitLabel={isRequest ? 'Send request' : 'Send report'}
           onSaved={(r) => {
-            client.setQueryData(recordKey(incident.plural, r.id), r);
-            void client.invalidateQueries({ queryKey: ['list', incident.plural] });
-            navigate(`/portal/tickets/${incident.plural}/${r.id}`);
+            client.setQueryData(recordKey(type.plural, r.id), r);
+            void client.invalidateQueries({ queryKey: ['list', type.plural] });
+            navigate(`/portal/tickets/${type.plural}/${r.id}`);
           }}
           onCancel={() => navigate('/portal')}
         />
