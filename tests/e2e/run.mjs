@@ -488,6 +488,8 @@ async function main() {
     await rita.getByRole('button', { name: 'Send report' }).click();
     await rita.getByRole('heading', { name: 'Cannot print to the third floor printer' }).waitFor();
     check((await rita.getByText('Assignment group').count()) === 0, 'the ticket view shows no internal field');
+    await axe(rita, 'portal ticket');
+    await shot(rita, 'portal-ticket');
     await rita.getByRole('link', { name: 'Our tickets' }).first().click();
     await rita.getByRole('heading', { name: 'Our tickets' }).waitFor();
     await rita.getByRole('row', { name: /Cannot print to the third floor printer/ }).waitFor();

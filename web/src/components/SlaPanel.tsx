@@ -120,9 +120,10 @@ function SlaBody({ answer, fetchedAt, now }: { answer: SlaAnswer; fetchedAt: num
 }
 
 function TargetClock({ target, fetchedAt, now }: { target: SlaTarget; fetchedAt: number; now: number }) {
-  // Ticks locally only while the clock runs inside business hours (the last segment).
+  // Ticks locally only while the clock runs inside business hours (the last segment says
+  // so; without segments the server has not seen business time pass yet).
   const last = target.segments[target.segments.length - 1];
-  const running = target.state === 'running' && !target.met_at && (!last || last.state === 'running');
+  const running = target.state === 'running' && !target.met_at && last?.state === 'running';
   const elapsed = target.elapsed_seconds + (running ? Math.max(0, (now - fetchedAt) / 1000) : 0);
   const remaining = target.target_seconds - elapsed;
   const breached = target.breached || remaining < 0;
