@@ -128,6 +128,24 @@ std::string column_type(FieldKind k) {
   }
 }
 
+Result<void> begin_bulk_load(SqlConn& c, const RecordType& t) {
+  const std::string& p = t.plural;
+  std::vector<std::string> cols{"created_at", "updated_at"};
+  if (t.workflow) cols.push_back("status");
+  for (const auto& f : t.fields)
+    if (f.is_indexed) cols.push_back(f.name);
+  for (const auto& col : cols) ORDO_TRY(c.exec("DROP INDEX IF EXISTS " + p + "_" + col + "_idx"));
+  if (c.backend() == SqlBackend::kSqlite)
+    ORDO_TRY(c.exec_script("DROP TRIGGER IF EXISTS " + p + "_fts_ai; DROP TRIGGER IF EXISTS " + p +
+                           "_fts_ad; DROP TRIGGER IF EXISTS " + p + "_fts_au; DROP TABLE IF EXISTS " + p + "_fts;"));
+  else
+    ORDO_TRY(c.exec_script("DROP INDEX IF EXISTS " + p + "_search_idx; ALTER TABLE " + p +
+                           " DROP COLUMN IF EXISTS search;"));
+  return set_meta(c, "fts:" + p, "");  // so ensure_fts rebuilds it
+}
+
+Result<void> finish_bulk_load(SqlConn& c, const RecordType& t) { return ensure_type_table(c, t); }
+
 Result<bool> schema_exists(SqlConn& c) {
   Result<SqlRows> rows = c.backend() == SqlBackend::kSqlite
       ? c.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ordo_meta'")

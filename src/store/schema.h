@@ -26,6 +26,13 @@ Result<void> ensure_schema(SqlConn& c, const Registry& reg);
 // True when the database holds an Ordo schema (ordo init ran).
 Result<bool> schema_exists(SqlConn& c);
 
+// Bulk loading (bench data, large imports into an empty table): begin drops a type's
+// secondary indexes and its full-text index so a million inserts do not maintain ~25
+// B-trees row by row; finish rebuilds them in one pass each. An interrupted load is healed
+// by the next start, which runs ensure_schema (it recreates whatever is missing).
+Result<void> begin_bulk_load(SqlConn& c, const RecordType& t);
+Result<void> finish_bulk_load(SqlConn& c, const RecordType& t);
+
 // The SQL column type for a field on a backend.
 std::string column_type(FieldKind k);
 
