@@ -81,14 +81,21 @@ export function RecordTable({ type, params, sort, onSort, portal, hrefFor, pageS
   const rows = list.data?.items ?? [];
   const next = list.data?.next_cursor ?? null;
 
+  // j/k move the selection and the keyboard focus to the row's link, so Enter opens it the
+  // way Enter opens any focused link.
+  const tableRef = useRef<HTMLDivElement>(null);
+  const select = (i: number) => {
+    if (i < 0) return;
+    setSelected(i);
+    tableRef.current?.querySelectorAll<HTMLAnchorElement>('tbody tr a.record-link')[i]?.focus();
+  };
   const goNext = () => next && setCursors((c) => [...c, next]);
   const goPrev = () => cursors.length > 1 && setCursors((c) => c.slice(0, -1));
   useHotkeys(
     hotkeys
       ? [
-          ['j', () => setSelected((s) => Math.min(s + 1, rows.length - 1))],
-          ['k', () => setSelected((s) => Math.max(s - 1, 0))],
-          ['Enter', () => selected >= 0 && rows[selected] && navigate(hrefFor(rows[selected]))],
+          ['j', () => select(Math.min(selected + 1, rows.length - 1))],
+          ['k', () => select(Math.max(selected - 1, 0))],
           ['n', goNext],
           ['p', goPrev],
         ]
@@ -106,7 +113,7 @@ export function RecordTable({ type, params, sort, onSort, portal, hrefFor, pageS
   if (unavailable && onUnavailable) return null;
   if (list.isError) return <Alert color="red" title="Could not load the list">{errorMessage(list.error)}</Alert>;
   return (
-    <div>
+    <div ref={tableRef}>
       <Table.ScrollContainer minWidth={640}>
         <Table highlightOnHover striped="even" verticalSpacing="xs" className="record-table">
           <caption className="visually-hidden">{caption}</caption>
