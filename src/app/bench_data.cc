@@ -60,22 +60,6 @@ json::object non_null(const json::object& values) {
   return o;
 }
 
-// A declared field's canonical JSON value as its column value (record_store.cc does the same).
-SqlValue to_sql(const FieldDef& f, const json::value& v) {
-  if (v.is_null()) return std::monostate{};
-  switch (f.kind) {
-    case FieldKind::kText:
-    case FieldKind::kChoice: return std::string(v.as_string());
-    case FieldKind::kBool: return std::int64_t{v.as_bool() ? 1 : 0};
-    case FieldKind::kTimestamp: return *parse_rfc3339(v.as_string());
-    case FieldKind::kInt:
-    case FieldKind::kRef: return v.as_int64();
-    case FieldKind::kRefList:
-    case FieldKind::kJson: return json::serialize(v);
-  }
-  return std::monostate{};
-}
-
 Result<std::int64_t> make(App& app, const Principal& sys, const RecordType& t, json::object body) {
   ORDO_ASSIGN(auto rec, app.create(sys, t, body));
   return rec.at("id").as_int64();
@@ -263,7 +247,7 @@ Result<Prepared> prepare(const RecordType& t, const StatusModel& model, const Se
   p.row.push_back(std::int64_t{0});
   for (const auto& f : t.fields) {
     const json::value* v = cur.if_contains(f.name);
-    p.row.push_back(v ? to_sql(f, *v) : SqlValue{});
+    p.row.push_back(v ? field_to_sql(f, *v) : SqlValue{});
   }
   return p;
 }

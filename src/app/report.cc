@@ -132,12 +132,27 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
     for (auto v : {*from, *to, *from, *to, *from, until}) where_params.push_back(v);
   }
   sql.resize(sql.size() - 2);
-  sql += " FROM " + t.plural + " WHERE " + where + group;
+  sql += " FROM " + t.plural + " @SCAN@ WHERE " + where + group;
   std::vector<SqlValue> qp = sums_params;
   qp.insert(qp.end(), where_params.begin(), where_params.end());
 
   return impl_->store->read([&](SqlConn& c) -> Result<json::object> {
-    ORDO_ASSIGN(auto rows, c.query(sql, qp));
+    // SQLite without statistics answers the OR of six ranges with a multi-index OR: a rowid
+    // lookup per match, 4–6 s for a year over 1M tickets, where one pass over the table
+    // takes under 1 s. Scan when the period holds more than a tenth of the tickets (judged
+    // by reported_at, with the count capped so judging stays cheap); otherwise the indexes
+    // win. PostgreSQL's planner has statistics and decides itself.
+    std::string scan;
+    if (c.backend() == SqlBackend::kSqlite) {
+      ORDO_ASSIGN(auto maxid, c.query("SELECT COALESCE(MAX(id), 0) FROM " + t.plural));
+      const std::int64_t cap = sql_int(maxid.at(0).at(0)) / 10 + 1;
+      ORDO_ASSIGN(auto est, c.query("SELECT COUNT(*) FROM (SELECT 1 FROM " + t.plural +
+                                        " WHERE reported_at >= ? AND reported_at < ? LIMIT ?)",
+                                    {*from - 30 * 86400, *to, cap}));
+      if (sql_int(est.at(0).at(0)) >= cap) scan = "NOT INDEXED";
+    }
+    const std::string stmt = sql.replace(sql.find("@SCAN@"), 6, scan);
+    ORDO_ASSIGN(auto rows, c.query(stmt, qp));
     // Labels for the ids in the group keys: one query per dimension.
     std::vector<std::map<std::int64_t, std::string>> labels(dims.size());
     for (std::size_t i = 0; i < dims.size(); ++i) {
@@ -212,7 +227,7 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
       ORDO_ASSIGN(auto brows, c.query("SELECT id, number, title, status, service, customer, priority, sla_agreement, "
                                       "response_breached_at, response_due_at, response_breached, "
                                       "resolution_breached_at, resolution_due_at, resolution_breached FROM " +
-                                          t.plural + " WHERE " + bw + " ORDER BY id LIMIT ?",
+                                          t.plural + " " + scan + " WHERE " + bw + " ORDER BY id LIMIT ?",
                                       bp));
       json::array list;
       const bool truncated = static_cast<std::int64_t>(brows.size()) > breach_limit;

@@ -50,6 +50,8 @@ json::value field_to_json(const FieldDef& f, const SqlValue& v) {
   return nullptr;
 }
 
+}  // namespace
+
 SqlValue field_to_sql(const FieldDef& f, const json::value& v) {
   if (v.is_null()) return std::monostate{};
   switch (f.kind) {
@@ -64,6 +66,8 @@ SqlValue field_to_sql(const FieldDef& f, const json::value& v) {
   }
   return std::monostate{};
 }
+
+namespace {
 
 json::object row_to_json(const RecordType& t, const SqlRow& r) {
   json::object o;

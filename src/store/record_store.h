@@ -25,6 +25,9 @@ namespace ordo {
 
 std::string format_number(const std::string& prefix, std::int64_t n);  // INC-000042
 
+// A declared field's canonical JSON value (domain/validation.h) as its column value.
+SqlValue field_to_sql(const FieldDef& f, const boost::json::value& v);
+
 // Allocates the next number and inserts; returns the full record.
 Result<boost::json::object> insert_record(SqlConn& c, const RecordType& t, const Change& ch, Instant now,
                                           std::int64_t actor_id);
