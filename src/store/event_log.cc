@@ -47,38 +47,10 @@ Event to_event(const SqlRow& r) {
 
 }  // namespace
 
-Result<std::int64_t> append_event(SqlConn& c, const NewEvent& ne) {
-  if (c.backend() == SqlBackend::kPostgres) {
-    // One chain across all connections: serialise appenders until commit.
-    ORDO_ASSIGN(auto locked, c.query("SELECT pg_advisory_xact_lock(727274)"));
-    (void)locked;
-  }
-  ORDO_ASSIGN(auto head, c.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
-  Event e;
-  e.seq = head.empty() ? 1 : sql_int(head[0][0]) + 1;
-  e.prev_hash = head.empty() ? kGenesisHash : sql_text(head[0][1]);
-  e.at = ne.at;
-  e.actor_id = ne.actor_id;
-  e.actor = ne.actor;
-  e.record_type = ne.record_type;
-  e.record_id = ne.record_id;
-  e.action = ne.action;
-  e.data = boost::json::serialize(ne.data);
-  e.hash = event_hash(e);
-  ORDO_TRY(c.exec(
-      "INSERT INTO events (seq, at, actor_id, actor, record_type, record_id, action, data, prev_hash, hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {e.seq, e.at, e.actor_id, e.actor, e.record_type, e.record_id, e.action, e.data, e.prev_hash, e.hash}));
-  ORDO_TRY(c.exec(
-      "INSERT INTO ordo_meta (key, value) VALUES ('chain_head', ?) "
-      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      {std::to_string(e.seq) + " " + e.hash}));
-  return e.seq;
-}
-
 Result<std::int64_t> append_events(SqlConn& c, std::span<const NewEvent> events) {
   if (events.empty()) return std::int64_t{0};
   if (c.backend() == SqlBackend::kPostgres) {
+    // One chain across all connections: serialise appenders until commit.
     ORDO_ASSIGN(auto locked, c.query("SELECT pg_advisory_xact_lock(727274)"));
     (void)locked;
   }
@@ -114,6 +86,8 @@ Result<std::int64_t> append_events(SqlConn& c, std::span<const NewEvent> events)
       {std::to_string(seq) + " " + prev}));
   return first;
 }
+
+Result<std::int64_t> append_event(SqlConn& c, const NewEvent& e) { return append_events(c, {&e, 1}); }
 
 Result<std::vector<Event>> events_for(SqlConn& c, const std::string& record_type, std::int64_t record_id) {
   ORDO_ASSIGN(auto rows, c.query(std::string(kSelect) + " WHERE record_type = ? AND record_id = ? ORDER BY seq",

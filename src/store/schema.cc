@@ -45,15 +45,24 @@ Result<void> set_meta(SqlConn& c, const std::string& key, const std::string& val
   return {};
 }
 
+// Removes a type's full-text index (SQLite: the FTS5 table and its triggers; PostgreSQL:
+// the tsvector column and its GIN index).
+Result<void> drop_fts(SqlConn& c, const RecordType& t) {
+  const std::string& p = t.plural;
+  if (c.backend() == SqlBackend::kSqlite)
+    return c.exec_script("DROP TRIGGER IF EXISTS " + p + "_fts_ai; DROP TRIGGER IF EXISTS " + p +
+                         "_fts_ad; DROP TRIGGER IF EXISTS " + p + "_fts_au; DROP TABLE IF EXISTS " + p + "_fts;");
+  return c.exec_script("DROP INDEX IF EXISTS " + p + "_search_idx; ALTER TABLE " + p + " DROP COLUMN IF EXISTS search;");
+}
+
 // (Re)builds the full-text index of a type when its searchable set changed.
 Result<void> ensure_fts(SqlConn& c, const RecordType& t) {
   const std::string want = searchable_list(t);
   ORDO_ASSIGN(std::string have, meta_value(c, "fts:" + t.plural));
   if (want == have) return {};
   const std::string& p = t.plural;
+  ORDO_TRY(drop_fts(c, t));
   if (c.backend() == SqlBackend::kSqlite) {
-    ORDO_TRY(c.exec_script("DROP TRIGGER IF EXISTS " + p + "_fts_ai; DROP TRIGGER IF EXISTS " + p +
-                           "_fts_ad; DROP TRIGGER IF EXISTS " + p + "_fts_au; DROP TABLE IF EXISTS " + p + "_fts;"));
     if (!want.empty()) {
       std::string cols = want, newv, oldv;
       for (const auto& f : t.fields)
@@ -74,8 +83,6 @@ Result<void> ensure_fts(SqlConn& c, const RecordType& t) {
           "INSERT INTO " + p + "_fts(" + p + "_fts) VALUES ('rebuild');"));
     }
   } else {
-    ORDO_TRY(c.exec_script("DROP INDEX IF EXISTS " + p + "_search_idx; ALTER TABLE " + p +
-                           " DROP COLUMN IF EXISTS search;"));
     if (!want.empty()) {
       std::string expr;
       for (const auto& f : t.fields)
@@ -135,12 +142,7 @@ Result<void> begin_bulk_load(SqlConn& c, const RecordType& t) {
   for (const auto& f : t.fields)
     if (f.is_indexed) cols.push_back(f.name);
   for (const auto& col : cols) ORDO_TRY(c.exec("DROP INDEX IF EXISTS " + p + "_" + col + "_idx"));
-  if (c.backend() == SqlBackend::kSqlite)
-    ORDO_TRY(c.exec_script("DROP TRIGGER IF EXISTS " + p + "_fts_ai; DROP TRIGGER IF EXISTS " + p +
-                           "_fts_ad; DROP TRIGGER IF EXISTS " + p + "_fts_au; DROP TABLE IF EXISTS " + p + "_fts;"));
-  else
-    ORDO_TRY(c.exec_script("DROP INDEX IF EXISTS " + p + "_search_idx; ALTER TABLE " + p +
-                           " DROP COLUMN IF EXISTS search;"));
+  ORDO_TRY(drop_fts(c, t));
   return set_meta(c, "fts:" + p, "");  // so ensure_fts rebuilds it
 }
 
