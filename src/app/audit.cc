@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "app/app_impl.h"
+#include "domain/list_query.h"
 
 namespace ordo {
 
@@ -17,14 +18,9 @@ Result<json::object> App::audit_events(const Principal& p, const QueryParams& pa
   std::optional<std::int64_t> before;
   std::vector<FieldError> errors;
   auto as_int = [&](const std::string& k, const std::string& v) -> std::optional<std::int64_t> {
-    try {
-      std::size_t used = 0;
-      std::int64_t n = std::stoll(v, &used);
-      if (used == v.size()) return n;
-    } catch (...) {
-    }
-    errors.push_back({k, "must be an integer"});
-    return std::nullopt;
+    auto n = parse_int64(v);
+    if (!n) errors.push_back({k, "must be an integer"});
+    return n;
   };
   for (const auto& [k, v] : params) {
     if (k == "limit") {

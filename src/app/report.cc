@@ -16,6 +16,7 @@
 #include <boost/json.hpp>
 
 #include "app/app_impl.h"
+#include "domain/list_query.h"
 #include "store/record_store.h"
 
 namespace ordo {
@@ -97,11 +98,7 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
       if (v != "true" && v != "false") errors.push_back({k, "must be true or false"});
       breaches = v == "true";
     } else if (k == "breach_limit") {
-      try {
-        breach_limit = std::stoll(v);
-      } catch (const std::exception&) {
-        breach_limit = -1;
-      }
+      breach_limit = parse_int64(v).value_or(-1);
       if (breach_limit < 0 || breach_limit > 10000) errors.push_back({k, "must be 0 to 10000"});
     } else if (k != "format") {
       errors.push_back({k, "unknown parameter"});
@@ -118,22 +115,32 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
     cols += std::string(d->column) + ", ";
     group += (group.empty() ? " GROUP BY " : ", ") + std::string(d->column);
   }
-  std::string sql = "SELECT " + cols;
-  std::vector<SqlValue> sums_params, where_params;
-  std::string where;
-  for (const char* target : {"response", "resolution"}) {
-    const std::string tg = target;
-    const std::string met = "(" + tg + "_met_at >= ? AND " + tg + "_met_at < ? AND " + tg + "_breached = 0)";
-    const std::string br = "(" + tg + "_breached_at >= ? AND " + tg + "_breached_at < ?)";
-    const std::string due = "(" + tg + "_breached = 0 AND " + tg + "_due_at >= ? AND " + tg + "_due_at < ?)";
-    sql += "SUM(CASE WHEN " + met + " THEN 1 ELSE 0 END), SUM(CASE WHEN " + br + " OR " + due + " THEN 1 ELSE 0 END), ";
-    for (auto v : {*from, *to, *from, *to, *from, until}) sums_params.push_back(v);
-    where += (where.empty() ? "" : " OR ") + met + " OR " + br + " OR " + due;
-    for (auto v : {*from, *to, *from, *to, *from, until}) where_params.push_back(v);
+  // Per target: met in the period, and breached in it (announced, or a running target
+  // whose due time passed). The breached condition also selects the drill-down list.
+  struct Condition {
+    std::string sql;
+    std::vector<SqlValue> params;
+  };
+  Condition met[2], breached[2];
+  for (int k = 0; k < 2; ++k) {
+    const std::string tg = k == 0 ? "response" : "resolution";
+    met[k] = {"(" + tg + "_met_at >= ? AND " + tg + "_met_at < ? AND " + tg + "_breached = 0)", {*from, *to}};
+    breached[k] = {"((" + tg + "_breached_at >= ? AND " + tg + "_breached_at < ?) OR (" + tg + "_breached = 0 AND " + tg +
+                       "_due_at >= ? AND " + tg + "_due_at < ?))",
+                   {*from, *to, *from, until}};
   }
-  sql.resize(sql.size() - 2);
-  sql += " FROM " + t.plural + " @SCAN@ WHERE " + where + group;
-  std::vector<SqlValue> qp = sums_params;
+  std::string select = cols, where;
+  std::vector<SqlValue> select_params, where_params;
+  for (int k = 0; k < 2; ++k) {
+    select += std::string(k ? ", " : "") + "SUM(CASE WHEN " + met[k].sql + " THEN 1 ELSE 0 END), SUM(CASE WHEN " +
+              breached[k].sql + " THEN 1 ELSE 0 END)";
+    where += std::string(k ? " OR " : "") + met[k].sql + " OR " + breached[k].sql;
+    for (const Condition* cnd : {&met[k], &breached[k]}) {
+      select_params.insert(select_params.end(), cnd->params.begin(), cnd->params.end());
+      where_params.insert(where_params.end(), cnd->params.begin(), cnd->params.end());
+    }
+  }
+  std::vector<SqlValue> qp = select_params;
   qp.insert(qp.end(), where_params.begin(), where_params.end());
 
   return impl_->store->read([&](SqlConn& c) -> Result<json::object> {
@@ -151,8 +158,7 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
                                     {*from - 30 * 86400, *to, cap}));
       if (sql_int(est.at(0).at(0)) >= cap) scan = "NOT INDEXED";
     }
-    const std::string stmt = sql.replace(sql.find("@SCAN@"), 6, scan);
-    ORDO_ASSIGN(auto rows, c.query(stmt, qp));
+    ORDO_ASSIGN(auto rows, c.query("SELECT " + select + " FROM " + t.plural + " " + scan + " WHERE " + where + group, qp));
     // Labels for the ids in the group keys: one query per dimension.
     std::vector<std::map<std::int64_t, std::string>> labels(dims.size());
     for (std::size_t i = 0; i < dims.size(); ++i) {
@@ -215,14 +221,9 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
                                                                   total[0].breached + total[1].breached})}}},
                      {"groups", std::move(groups)}};
     if (breaches && breach_limit > 0) {
-      std::string bw;
-      std::vector<SqlValue> bp;
-      for (const char* target : {"response", "resolution"}) {
-        const std::string tg = target;
-        bw += (bw.empty() ? "" : " OR ") + std::string("(") + tg + "_breached_at >= ? AND " + tg + "_breached_at < ?) OR (" +
-              tg + "_breached = 0 AND " + tg + "_due_at >= ? AND " + tg + "_due_at < ?)";
-        for (auto v : {*from, *to, *from, until}) bp.push_back(v);
-      }
+      const std::string bw = breached[0].sql + " OR " + breached[1].sql;
+      std::vector<SqlValue> bp = breached[0].params;
+      bp.insert(bp.end(), breached[1].params.begin(), breached[1].params.end());
       bp.push_back(breach_limit + 1);
       ORDO_ASSIGN(auto brows, c.query("SELECT id, number, title, status, service, customer, priority, sla_agreement, "
                                       "response_breached_at, response_due_at, response_breached, "

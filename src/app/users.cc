@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "app/app_impl.h"
+#include "domain/list_query.h"
 #include "domain/access.h"
 
 namespace ordo {
@@ -168,13 +169,8 @@ Result<json::object> App::list_users(const Principal& p, const QueryParams& para
   std::vector<FieldError> errors;
   for (const auto& [k, v] : params) {
     auto as_int = [&](std::int64_t& out) {
-      try {
-        std::size_t used = 0;
-        out = std::stoll(v, &used);
-        if (used != v.size()) throw std::invalid_argument(v);
-      } catch (...) {
-        errors.push_back({k, "must be an integer"});
-      }
+      if (auto n = parse_int64(v)) out = *n;
+      else errors.push_back({k, "must be an integer"});
     };
     if (k == "limit") {
       as_int(limit);

@@ -22,12 +22,6 @@ std::optional<FieldKind> system_kind(std::string_view n) {
   return std::nullopt;
 }
 
-std::optional<std::int64_t> to_int(std::string_view s) {
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return n;
-}
 
 Result<QueryValue> parse_value(const std::string& field, FieldKind kind, const FieldDef* def,
                                std::string_view raw, bool allow_null) {
@@ -35,7 +29,7 @@ Result<QueryValue> parse_value(const std::string& field, FieldKind kind, const F
   switch (kind) {
     case FieldKind::kInt:
     case FieldKind::kRef:
-      if (auto n = to_int(raw)) return QueryValue{*n};
+      if (auto n = parse_int64(raw)) return QueryValue{*n};
       return field_error(field, "filter value must be an integer");
     case FieldKind::kBool:
       if (raw == "true") return QueryValue{std::int64_t{1}};
@@ -145,7 +139,7 @@ Result<ListQuery> parse_list_query(const RecordType& t,
   std::optional<std::string> raw_cursor;
   for (const auto& [key, raw] : params) {
     if (key == "limit") {
-      auto n = to_int(raw);
+      auto n = parse_int64(raw);
       if (!n || *n < 1 || *n > kMaxListLimit)
         errors.push_back({"limit", "must be an integer from 1 to " + std::to_string(kMaxListLimit)});
       else q.limit = static_cast<int>(*n);
@@ -232,6 +226,13 @@ Result<ListQuery> parse_list_query(const RecordType& t,
   }
   if (!errors.empty()) return invalid("invalid list query", std::move(errors));
   return q;
+}
+
+std::optional<std::int64_t> parse_int64(std::string_view s) {
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return n;
 }
 
 }  // namespace ordo

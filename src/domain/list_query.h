@@ -55,6 +55,10 @@ inline constexpr int kMaxListLimit = 500;
 Result<ListQuery> parse_list_query(const RecordType& t,
                                    const std::vector<std::pair<std::string, std::string>>& params);
 
+// A whole decimal number, all of `s` (no sign prefix "+", no spaces); nullopt otherwise.
+// Query parameters everywhere are read with it.
+std::optional<std::int64_t> parse_int64(std::string_view s);
+
 // Cursor codec: base64url of a small JSON array; decode checks shape and type.
 std::string encode_cursor(const Cursor& c);
 std::optional<Cursor> decode_cursor(std::string_view s);
