@@ -170,14 +170,13 @@ Result<json::object> App::create(const Principal& p, const RecordType& t, const 
     ORDO_TRY(check_refs(c, reg, t, ch.values, nullptr));
     json::object data{{"values", non_null(ch.values)}};
     if (t.workflow) data["status"] = ch.status;
-    Change stored = ch;
     std::optional<SlaEvaluation> ev;
     if (!t.sla_resolved_state.empty()) {  // the clock starts with the record
       HistoryEntry created{now, "create", data};
       ORDO_ASSIGN(ev, sla.evaluate(c, t, ch.values, {&created, 1}, now));
-      for (auto& [k, v] : SlaEngine::column_changes(ch.values, *ev)) stored.values[k] = v.as_array()[1];
+      for (auto& [k, v] : SlaEngine::column_changes(ch.values, *ev)) ch.values[k] = v.as_array()[1];
     }
-    ORDO_ASSIGN(json::object r, insert_record(c, t, stored, now, p.user_id));
+    ORDO_ASSIGN(json::object r, insert_record(c, t, ch, now, p.user_id));
     data["number"] = r.at("number");
     std::int64_t id = r.at("id").as_int64();
     ORDO_TRY(append_event(c, {now, p.user_id, p.username, t.name, id, "create", std::move(data)}));

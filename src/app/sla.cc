@@ -85,7 +85,7 @@ Result<std::shared_ptr<const AppliedAgreement>> SlaEngine::applied(SqlConn& c, s
 }
 
 Result<SlaEvaluation> SlaEngine::evaluate(SqlConn& c, const RecordType& t, const json::object& values,
-                                          std::span<const HistoryEntry> history, Instant now) {
+                                          std::span<const HistoryEntry> history, Instant now, bool with_segments) {
   SlaEvaluation ev;
   ev.now = now;
   auto service = opt_int(values.if_contains("service"));
@@ -121,7 +121,7 @@ Result<SlaEvaluation> SlaEngine::evaluate(SqlConn& c, const RecordType& t, const
   StatusModel model = status_model(t);
   auto r = evaluate_sla_clock(*ev.agreement->calendar, *ev.agreement->terms, model,
                               ClockInput{.reported_at = *reported, .priority = tl.priority, .status = tl.status,
-                                         .timeline = tl.facts, .now = now, .with_segments = true});
+                                         .timeline = tl.facts, .now = now, .with_segments = with_segments});
   if (!r) {
     ev.problem = r.error().fields.empty() ? r.error().message
                                           : r.error().fields[0].field + " " + r.error().fields[0].message;

@@ -63,9 +63,10 @@ class SlaEngine {
   static Result<std::vector<HistoryEntry>> load_history(SqlConn& c, const RecordType& t, std::int64_t id);
 
   // Evaluates the clock of a ticket whose declared values are `values` (reported_at,
-  // service, customer, ...) and whose history is `history`.
+  // service, customer, ...) and whose history is `history`. Segments (the explanation) are
+  // built only when asked for: writes and timers need the figures alone.
   Result<SlaEvaluation> evaluate(SqlConn& c, const RecordType& t, const boost::json::object& values,
-                                 std::span<const HistoryEntry> history, Instant now);
+                                 std::span<const HistoryEntry> history, Instant now, bool with_segments = false);
 
   // Brings the due queue of ticket `id` in line with `ev`, firing what is due (events
   // appended in this transaction). Returns the names of the events fired.

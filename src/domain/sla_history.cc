@@ -31,7 +31,7 @@ SlaTimeline sla_timeline(std::span<const HistoryEntry> history) {
         tl.facts.push_back(TicketFact::public_reply(at));
       continue;
     }
-    if (e.action != "update" && e.action != "transition" && e.action != "import") continue;
+    if (e.action != "update" && e.action != "transition") continue;
     // A priority change and a status change in one event: the priority applies first, so
     // the status change (e.g. a reopen) runs under the new targets.
     if (const auto* ch = e.data.if_contains("changes"); ch && ch->is_object())
