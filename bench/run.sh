@@ -200,57 +200,73 @@ run_wrk() {
 # record JSON: appends one line to the results file.
 record() { echo "$1" >>"$RESULTS"; }
 
-# bench_backend NAME DB_URL: init, serve, load, stop. Returns non-zero if it had to give up.
-bench_backend() {
-  local backend=$1 db_url=$2
-  local dir="$WORK/$backend"
-  mkdir -p "$dir"
-  local password
-  password="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
-  printf '%s\n' "$password" >"$dir/admin-password"
+# init_db LABEL DB_URL DIR: a fresh database whose administrator is "bench"; the generated
+# password is in DIR/admin-password.
+init_db() {
+  local label=$1 db_url=$2 dir=$3
+  python3 -c 'import secrets; print(secrets.token_hex(16))' >"$dir/admin-password"
   chmod 600 "$dir/admin-password"
-
-  say "$backend: ordo init"
+  say "$label: ordo init"
   if ! "$ORDO" init --db "$db_url" --admin-user bench --admin-password-file "$dir/admin-password" \
       >"$dir/init.log" 2>&1; then
     cat "$dir/init.log" >&2
-    say "$backend: ordo init failed"
+    say "$label: ordo init failed"
     return 1
   fi
+}
 
+# start_serve LABEL DB_URL DIR: ordo serve on a free port, answering /healthz. Sets SERVE_PID
+# and SERVE_BASE (the server is also in server_pids, so the exit trap stops it).
+start_serve() {
+  local label=$1 db_url=$2 dir=$3
   "$ORDO" serve --db "$db_url" --listen 127.0.0.1:0 >"$dir/serve.out" 2>"$dir/serve.log" &
-  local pid=$!
-  server_pids+=("$pid")
+  SERVE_PID=$!
+  server_pids+=("$SERVE_PID")
   local port
-  if ! port="$(wait_for_port "$pid" "$dir/serve.out")"; then
+  if ! port="$(wait_for_port "$SERVE_PID" "$dir/serve.out")"; then
     cat "$dir/serve.out" >&2
     tail -n 20 "$dir/serve.log" >&2
-    say "$backend: ordo serve did not start"
+    say "$label: ordo serve did not start"
     return 1
   fi
-  local base="http://127.0.0.1:$port"
+  SERVE_BASE="http://127.0.0.1:$port"
   local healthy=0
   for _ in $(seq 1 300); do
-    if curl -sf -o /dev/null "$base/healthz"; then
+    if curl -sf -o /dev/null "$SERVE_BASE/healthz"; then
       healthy=1
       break
     fi
     sleep 0.1
   done
-  [ "$healthy" -eq 1 ] || { say "$backend: $base/healthz never answered 200"; return 1; }
-  say "$backend: ordo serve (pid $pid) on $base"
+  [ "$healthy" -eq 1 ] || { say "$label: $SERVE_BASE/healthz never answered 200"; return 1; }
+  say "$label: ordo serve (pid $SERVE_PID) on $SERVE_BASE"
+}
 
-  # Session login, then an API token (a cookie-authenticated write: needs X-CSRF-Token).
+# bench_token DIR BASE: logs in as bench (session cookie; the token request is a
+# cookie-authenticated write, so it needs X-CSRF-Token) and prints a new API token.
+bench_token() {
+  local dir=$1 base=$2
   local jar="$dir/cookies"
-  printf '{"username":"bench","password":"%s"}' "$password" >"$dir/login.json"
+  printf '{"username":"bench","password":"%s"}' "$(cat "$dir/admin-password")" >"$dir/login.json"
   api "$dir/login.out" POST "$base/api/v1/auth/login" -c "$jar" \
     -H 'Content-Type: application/json' --data-binary @"$dir/login.json" || return 1
   local csrf
   csrf="$(json_get "$dir/login.out" csrf_token)" || return 1
   api "$dir/token.out" POST "$base/api/v1/tokens" -b "$jar" -H "X-CSRF-Token: $csrf" \
     -H 'Content-Type: application/json' --data '{"name":"bench"}' || return 1
+  json_get "$dir/token.out" token
+}
+
+# bench_backend NAME DB_URL: init, serve, load, stop. Returns non-zero if it had to give up.
+bench_backend() {
+  local backend=$1 db_url=$2
+  local dir="$WORK/$backend"
+  mkdir -p "$dir"
+  init_db "$backend" "$db_url" "$dir" || return 1
+  start_serve "$backend" "$db_url" "$dir" || return 1
+  local pid=$SERVE_PID base=$SERVE_BASE
   local token
-  token="$(json_get "$dir/token.out" token)" || return 1
+  token="$(bench_token "$dir" "$base")" || return 1
   local auth=(-H "Authorization: Bearer $token" -H 'Content-Type: application/json')
   api "$dir/org.out" POST "$base/api/v1/organisations" "${auth[@]}" \
     --data '{"name":"Bench Co","kind":"customer"}' || return 1
@@ -420,16 +436,7 @@ bench_large() {
   local backend=$1 db_url=$2 n=$3
   local dir="$WORK/large-$backend"
   mkdir -p "$dir"
-  local password
-  password="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
-  printf '%s\n' "$password" >"$dir/admin-password"
-  chmod 600 "$dir/admin-password"
-  if ! "$ORDO" init --db "$db_url" --admin-user bench --admin-password-file "$dir/admin-password" \
-      >"$dir/init.log" 2>&1; then
-    cat "$dir/init.log" >&2
-    say "$backend (large): ordo init failed"
-    return 1
-  fi
+  init_db "$backend (large)" "$db_url" "$dir" || return 1
   say "$backend (large): ordo bench-data --incidents $n"
   local line
   if ! line="$("$ORDO" bench-data --db "$db_url" --incidents "$n" --json 2>"$dir/bench-data.log")"; then
@@ -444,32 +451,12 @@ bench_large() {
   record "{\"kind\":\"bench_data\",\"backend\":\"$backend\",\"db_bytes\":$db_bytes,\"result\":$line}"
   say "$backend (large): $line"
 
-  "$ORDO" serve --db "$db_url" --listen 127.0.0.1:0 >"$dir/serve.out" 2>"$dir/serve.log" &
-  local pid=$!
-  server_pids+=("$pid")
-  local port
-  if ! port="$(wait_for_port "$pid" "$dir/serve.out")"; then
-    cat "$dir/serve.out" >&2
-    tail -n 20 "$dir/serve.log" >&2
-    say "$backend (large): ordo serve did not start"
-    return 1
-  fi
-  local base="http://127.0.0.1:$port"
-  for _ in $(seq 1 300); do
-    curl -sf -o /dev/null "$base/healthz" && break
-    sleep 0.1
-  done
+  start_serve "$backend (large)" "$db_url" "$dir" || return 1
+  local pid=$SERVE_PID base=$SERVE_BASE
   local idle_rss_kib
   idle_rss_kib="$(proc_kib "$pid" VmRSS status)"
-  local jar="$dir/cookies"
-  printf '{"username":"bench","password":"%s"}' "$password" >"$dir/login.json"
-  api "$dir/login.out" POST "$base/api/v1/auth/login" -c "$jar" \
-    -H 'Content-Type: application/json' --data-binary @"$dir/login.json" || return 1
-  local csrf token
-  csrf="$(json_get "$dir/login.out" csrf_token)" || return 1
-  api "$dir/token.out" POST "$base/api/v1/tokens" -b "$jar" -H "X-CSRF-Token: $csrf" \
-    -H 'Content-Type: application/json' --data '{"name":"bench"}' || return 1
-  token="$(json_get "$dir/token.out" token)" || return 1
+  local token
+  token="$(bench_token "$dir" "$base")" || return 1
 
   # The SLA report over the last year, per dimension; the first request of each is a run too
   # (no warm-up: a report is usually asked for once).
