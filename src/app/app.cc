@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "app/app_impl.h"
+#include "app/hooks.h"
 #include "store/schema.h"
 
 namespace ordo {
@@ -19,6 +20,9 @@ Result<void> require_admin(const Principal& p) {
   if (p.has_role("admin")) return {};
   return Error{ErrorKind::kForbidden, "this action needs the admin role", {}, {}};
 }
+
+App::Impl::Impl() : hooks(std::make_unique<HookTable>()) {}
+App::Impl::~Impl() = default;
 
 App::~App() {
   if (impl_ && impl_->store) impl_->store->close();
@@ -36,6 +40,7 @@ Result<std::unique_ptr<App>> App::open(const AppOptions& options) {
   if (!exists) return invalid("the database has no Ordo schema: run `ordo init` first");
   ORDO_TRY(im.store->write([&](SqlConn& c) { return ensure_schema(c, *im.registry); }));
   im.sla = std::make_unique<SlaEngine>(*im.registry);
+  install_process_hooks(*im.hooks, *im.registry, im.options);
   ORDO_TRY(ensure_builtin_records(*im.store, *im.registry, *im.clock));
   return app;
 }

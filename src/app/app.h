@@ -53,6 +53,16 @@ struct Session {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
+// How the incident process runs at this site (ordo.toml [incident]).
+struct IncidentOptions {
+  // Resolved incidents close on their own this many days after resolution unless the
+  // requester reopens them (0: never). The scheduler runs App::run_auto_close.
+  std::int64_t auto_close_days = 5;
+  // Incidents of this priority are major incidents like those flagged major_incident
+  // ("" = only the flag): they need a post-incident review before they close.
+  std::string major_priority = "P1";
+};
+
 struct AppOptions {
   std::string db_url;                     // "sqlite:PATH" or "postgresql://…"
   const Clock* clock = nullptr;           // defaults to the system clock
@@ -60,6 +70,7 @@ struct AppOptions {
   std::int64_t session_absolute_seconds = 7 * 24 * 3600;
   bool fast_password_hashing = false;     // tests only: argon2id with minimum cost
   LdapOptions ldap;                       // users with auth = "ldap" bind here when set
+  IncidentOptions incident;
 };
 
 struct InitOptions {
@@ -114,6 +125,9 @@ class App {
   // Fires the SLA events that are due (the due queue, src/app/sla.h); returns how many.
   // Called by the scheduler in src/jobs every few seconds, and by tests with a manual clock.
   Result<std::int64_t> run_sla_timers(std::int64_t limit = 500);
+  // Closes up to `limit` incidents resolved more than IncidentOptions::auto_close_days ago
+  // (as "system"; major incidents without their review stay resolved). Returns how many.
+  Result<std::int64_t> run_auto_close(std::int64_t limit = 500);
   // GET /api/v1/catalogue[?customer=ID]: live services offered to a customer, with their
   // active catalogue items. Requesters always get their own organisation's, without
   // internal fields; staff may name a customer or see every live service.

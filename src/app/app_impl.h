@@ -13,7 +13,11 @@
 
 namespace ordo {
 
+class HookTable;
+
 struct App::Impl {
+  Impl();
+  ~Impl();
   AppOptions options;
   SystemClock system_clock;
   const Clock* clock = nullptr;
@@ -22,6 +26,7 @@ struct App::Impl {
   std::unique_ptr<Store> store;
   LoginThrottle throttle;
   std::unique_ptr<SlaEngine> sla;
+  std::unique_ptr<HookTable> hooks;  // process hooks (app/hooks.h)
 };
 
 // The built-in records every database has (the 24x7 calendar); idempotent.

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "app/app_impl.h"
+#include "app/hooks.h"
 #include "domain/access.h"
 #include "domain/list_query.h"
 #include "domain/validation.h"
@@ -166,8 +167,11 @@ Result<json::object> App::create(const Principal& p, const RecordType& t, const 
   ORDO_ASSIGN(Change ch, validate_create(t, input, now));
   const Registry& reg = *impl_->registry;
   SlaEngine& sla = *impl_->sla;
+  const HookTable& hooks = *impl_->hooks;
   ORDO_ASSIGN(json::object rec, impl_->store->write([&](SqlConn& c) -> Result<json::object> {
     ORDO_TRY(check_refs(c, reg, t, ch.values, nullptr));
+    WriteContext ctx{c, p, t, 0, "create", nullptr, {}, now};
+    ORDO_TRY(hooks.run_before(ctx, ch));
     json::object data{{"values", non_null(ch.values)}};
     if (t.workflow) data["status"] = ch.status;
     std::optional<SlaEvaluation> ev;
@@ -181,6 +185,8 @@ Result<json::object> App::create(const Principal& p, const RecordType& t, const 
     std::int64_t id = r.at("id").as_int64();
     ORDO_TRY(append_event(c, {now, p.user_id, p.username, t.name, id, "create", std::move(data)}));
     if (ev) ORDO_TRY(sla.sync_timers(c, t, id, *ev));
+    ctx.id = id;
+    ORDO_TRY(hooks.run_after(ctx, ch, r));
     return r;
   }));
   return present(s, t, std::move(rec));
@@ -205,7 +211,7 @@ bool moves_sla_clock(const Change& ch, bool status_changed) {
 }
 
 template <class Decide>
-Result<json::object> change_record(Store& store, SlaEngine& sla, const Registry& reg, const Clock& clock, const Principal& p,
+Result<json::object> change_record(Store& store, SlaEngine& sla, const HookTable& hooks, const Registry& reg, const Clock& clock, const Principal& p,
                                    const RecordType& t, std::int64_t id, std::optional<std::int64_t> expected,
                                    const Scope& read_scope, const std::optional<Error>& refused, const char* action,
                                    Decide decide_change) {
@@ -225,6 +231,8 @@ Result<json::object> change_record(Store& store, SlaEngine& sla, const Registry&
     if (ch.changes.empty() && !status_changed) return cur;  // nothing to do
     ORDO_TRY(check_refs(c, reg, t, ch.values, &ch.changes));
     if (!t.workflow) ch.status.clear();
+    WriteContext ctx{c, p, t, id, action, &cur, status, now};
+    ORDO_TRY(hooks.run_before(ctx, ch));
     json::object data{{"changes", ch.changes}};
     if (status_changed) {
       data["from"] = status;
@@ -243,6 +251,7 @@ Result<json::object> change_record(Store& store, SlaEngine& sla, const Registry&
     ORDO_ASSIGN(json::object rec, update_record(c, t, id, version, ch, now));
     ORDO_TRY(append_event(c, {now, p.user_id, p.username, t.name, id, action, std::move(data)}));
     if (ev) ORDO_TRY(sla.sync_timers(c, t, id, *ev));
+    ORDO_TRY(hooks.run_after(ctx, ch, rec));
     return rec;
   });
 }
@@ -256,7 +265,7 @@ Result<json::object> App::patch(const Principal& p, const RecordType& t, std::in
   if (!decide(t, p.roles, Op::kUpdate).allowed) refused = forbidden("your role may not change " + t.plural);
   ORDO_ASSIGN(auto from_body, body_version(body));
   if (!expected) expected = from_body;
-  auto result = change_record(*impl_->store, *impl_->sla, *impl_->registry, *impl_->clock, p, t, id, expected, rs, refused, "update",
+  auto result = change_record(*impl_->store, *impl_->sla, *impl_->hooks, *impl_->registry, *impl_->clock, p, t, id, expected, rs, refused, "update",
                               [&](const json::object& cur, const std::string& status, Instant) -> Result<Change> {
                                 ORDO_TRY(check_public_body(rs, t, body));
                                 if (!expected)
@@ -281,7 +290,7 @@ Result<json::object> App::transition(const Principal& p, const RecordType& t, st
   std::optional<Error> refused;
   if (!decide(t, p.roles, Op::kTransition, to).allowed)
     refused = forbidden("your role may not move " + t.plural + (to.empty() ? std::string() : " to '" + to + "'"));
-  auto result = change_record(*impl_->store, *impl_->sla, *impl_->registry, *impl_->clock, p, t, id, expected, rs, refused, "transition",
+  auto result = change_record(*impl_->store, *impl_->sla, *impl_->hooks, *impl_->registry, *impl_->clock, p, t, id, expected, rs, refused, "transition",
                               [&](const json::object& cur, const std::string& status, Instant now) -> Result<Change> {
                                 ORDO_TRY(check_public_body(rs, t, body));
                                 return validate_transition(t, cur, status, body, now);

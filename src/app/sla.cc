@@ -207,6 +207,7 @@ Result<std::vector<std::string>> SlaEngine::sync_timers(SqlConn& c, const Record
     for (auto& a : announce) {
       std::string action(a["event"].as_string());
       a.erase("event");
+      if (on_fired_) ORDO_TRY(on_fired_(c, t, id, action, a));
       ORDO_TRY(append_event(c, {ev.now, 0, "system", t.name, id, action, std::move(a)}));
       fired_names.push_back(std::move(action));
     }

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -82,6 +83,12 @@ class SlaEngine {
   // work. Returns the number of events fired.
   Result<std::int64_t> run_due(SqlConn& c, Instant now, std::int64_t limit);
 
+  // Called in the same transaction for each sla.at_risk / sla.breached event appended (the
+  // event's action and data): hierarchical escalation notifies the team manager here.
+  using FiredHook = std::function<Result<void>(SqlConn& c, const RecordType& t, std::int64_t id,
+                                               const std::string& action, const boost::json::object& data)>;
+  void on_fired(FiredHook fn) { on_fired_ = std::move(fn); }
+
   // The SLA fields whose value would change ({field: [old, new]}), for a write to merge.
   static boost::json::object column_changes(const boost::json::object& current, const SlaEvaluation& ev);
 
@@ -94,6 +101,7 @@ class SlaEngine {
   const RecordType* agreement_type_;
   const RecordType* calendar_type_;
   std::shared_ptr<const Calendar> always_;
+  FiredHook on_fired_;  // set once at start-up
   std::mutex mu_;
   std::map<std::int64_t, std::shared_ptr<const AppliedAgreement>> cache_;  // by agreement id
 };

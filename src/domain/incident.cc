@@ -12,6 +12,13 @@
 //
 // Entering `resolved` requires resolution_code and resolution_note and stamps resolved_at;
 // entering `closed` stamps closed_at.
+//
+// What the engine keeps on the record (src/app/incident_process.cc):
+//   reassignment_count  +1 each time the assignment group changes from one team to another
+//                       (functional escalation; the first assignment is not a reassignment)
+//   reopen_count        +1 each time a resolved incident goes back to in_progress
+// A major incident (major_incident = true, or the configured priority, P1 by default) needs
+// a post_incident_review before it may close.
 #include <boost/json/value.hpp>
 
 #include "domain/priority.h"
@@ -43,6 +50,11 @@ RecordType incident_type() {
   t.add(text("title").required().searchable().max_len(500))
       .add(text("description").searchable().multiline())
       .add(ref("service", "service").indexed())
+      .add(text("configuration_item").indexed().max_len(200).labelled("Configuration item"))
+      .add(text("category").indexed().max_len(100))
+      .add(text("subcategory").indexed().max_len(100))
+      .add(choice("channel", {"portal", "email", "phone", "chat", "walk_in", "monitoring", "api"}).indexed())
+      .add(ref("caller", "user").indexed().labelled("Caller"))
       .add(ref("customer", "organisation").tenant())
       .add(ref("assignment_group", "team").indexed().internal())
       .add(ref("assignee", "user").indexed().internal().must_be_member_of("assignment_group"))
@@ -58,15 +70,38 @@ RecordType incident_type() {
                  return p ? boost::json::value(*p) : boost::json::value(nullptr);
                }))
       .add(timestamp("reported_at").defaults_now().indexed())
+      .add(boolean("major_incident").indexed().internal().labelled("Major incident"))
+      .add(integer("reassignment_count").readonly().indexed().internal().labelled("Reassignments"))
+      .add(integer("reopen_count").readonly().indexed().labelled("Reopens"))
       .add(choice("resolution_code", {"fixed", "workaround", "no_fault_found", "duplicate",
                                       "user_error", "not_reproducible"}))
       .add(text("resolution_note").multiline())
       .add(timestamp("resolved_at").readonly().indexed())
       .add(timestamp("closed_at").readonly());
+  for (auto& f : satisfaction_fields()) t.add(std::move(f));
   for (auto& f : sla_fields()) t.add(std::move(f));
   t.sla_resolved_state = "resolved";
   t.workflow = incident_workflow();
   t.policies = process_record_policies(/*requester_may_create=*/true);
+  for (auto& pol : t.policies)  // confirm (close) or reopen a resolved ticket, answer a pending one
+    if (pol.role == "requester") pol.transitions = {"closed", "in_progress"};
+  return t;
+}
+
+// The review a major incident needs before it closes (8.6.1): what happened when, why, and
+// what will be done so it does not happen again.
+RecordType post_incident_review_type() {
+  RecordType t{"post_incident_review", "post_incident_reviews", "PIR", "8.6.1", "Post-incident review", {}, {}};
+  t.add(ref("incident", "incident").required().indexed())
+      .add(text("title").required().searchable().max_len(500))
+      .add(text("timeline").required().multiline().searchable())
+      .add(text("root_cause_summary").required().multiline().searchable().labelled("Root cause summary"))
+      .add(text("actions").required().multiline().searchable().labelled("Actions"))
+      .add(ref("facilitator", "user").labelled("Facilitator"))
+      .add(timestamp("held_at").defaults_now().labelled("Held at"));
+  t.policies = process_record_policies(/*requester_may_create=*/false);
+  for (auto& pol : t.policies)
+    if (pol.role == "requester") pol.read = false;  // internal to the provider
   return t;
 }
 

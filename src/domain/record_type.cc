@@ -72,6 +72,14 @@ std::vector<FieldDef> sla_fields() {
   return f;
 }
 
+std::vector<FieldDef> satisfaction_fields() {
+  std::vector<FieldDef> f;
+  f.push_back(integer("satisfaction_rating").range(1, 5).readonly().indexed().labelled("Satisfaction (1-5)"));
+  f.push_back(text("satisfaction_comment").readonly().multiline().max_len(4000).labelled("Satisfaction comment"));
+  f.push_back(timestamp("satisfaction_at").readonly().indexed().labelled("Survey answered at"));
+  return f;
+}
+
 bool Workflow::has_state(std::string_view s) const {
   return std::find(states.begin(), states.end(), s) != states.end();
 }

@@ -128,6 +128,10 @@ struct RecordType {
 // met/breached instants per target), indexed for queues and the SLA report.
 std::vector<FieldDef> sla_fields();
 
+// The customer-satisfaction answer kept on a ticket (8.3.2): rating 1-5, comment, when. Set
+// once, by the requester, through POST /api/v1/{plural}/{id}/survey (src/app/survey.cc).
+std::vector<FieldDef> satisfaction_fields();
+
 // The columns every record has besides its declared fields.
 bool is_system_field(std::string_view name);  // id, number, version, status, created_*, updated_at
 

@@ -31,7 +31,8 @@ const Registry& default_registry() {
         .add(catalogue_item_type())
         .add(team_type())
         .add(agreement_type())
-        .add(incident_type());
+        .add(incident_type())
+        .add(post_incident_review_type());
     return r;
   }();
   return reg;

@@ -32,6 +32,7 @@ RecordType organisation_type();
 RecordType service_type();
 RecordType team_type();
 RecordType incident_type();
+RecordType post_incident_review_type();
 RecordType calendar_type();
 RecordType agreement_type();
 RecordType catalogue_item_type();

@@ -37,6 +37,10 @@ Result<std::int64_t> Scheduler::run_once() {
     if (*r == 0) break;
   }
   fired_total_ += fired;
+  // Resolved incidents past their confirmation period close (a cheap indexed query).
+  auto closed = app_.run_auto_close(options_.batch);
+  if (!closed) return closed.take_error();
+  if (*closed > 0) spdlog::info("auto-close: closed {} resolved incidents", *closed);
   return fired;
 }
 

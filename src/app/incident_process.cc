@@ -1,0 +1,111 @@
+// Incident management (8.6.1): what the generic engine does not know about incidents.
+//
+//   - reassignment_count / reopen_count, kept by the engine (never written by clients):
+//     a reassignment is a change of assignment group from one team to another (functional
+//     escalation; the first assignment is not one), a reopen is resolved -> in_progress.
+//   - Requesters act on their tickets only as customers do: confirm a resolution (resolved
+//     -> closed), reopen it (resolved -> in_progress), or hand a ticket that waits for them
+//     back (pending_customer -> in_progress).
+//   - A major incident (flagged, or of the configured priority) closes only once a
+//     post_incident_review names it: 409 otherwise.
+//   - Resolved incidents close on their own after IncidentOptions::auto_close_days
+//     (App::run_auto_close, run by the scheduler).
+#include <boost/json.hpp>
+
+#include "app/app_impl.h"
+#include "app/hooks.h"
+#include "store/record_store.h"
+
+namespace ordo {
+
+namespace json = boost::json;
+
+namespace {
+
+std::int64_t int_or_zero(const json::object& o, const char* f) {
+  const json::value* v = o.if_contains(f);
+  return v && v->is_int64() ? v->as_int64() : 0;
+}
+
+void bump(Change& ch, const json::object& before, const char* field) {
+  std::int64_t old = int_or_zero(before, field);
+  const json::value* stored = before.if_contains(field);
+  ch.values[field] = old + 1;
+  ch.changes[field] = json::array{stored ? *stored : json::value(nullptr), old + 1};
+}
+
+bool is_major(const json::object& values, const std::string& major_priority) {
+  const json::value* flag = values.if_contains("major_incident");
+  if (flag && flag->is_bool() && flag->as_bool()) return true;
+  const json::value* pr = values.if_contains("priority");
+  return !major_priority.empty() && pr && pr->is_string() && pr->as_string() == major_priority;
+}
+
+Result<bool> has_review(SqlConn& c, std::int64_t incident) {
+  ORDO_ASSIGN(auto rows, c.query("SELECT 1 FROM post_incident_reviews WHERE incident = ? LIMIT 1", {incident}));
+  return !rows.empty();
+}
+
+}  // namespace
+
+void install_incident_hooks(HookTable& hooks, const Registry&, const AppOptions& options) {
+  const std::string major_priority = options.incident.major_priority;
+  hooks.before("incident", [major_priority](WriteContext& ctx, Change& ch) -> Result<void> {
+    if (!ctx.before) {  // create: the counters start at zero, so "= 0" filters find them
+      ch.values["reassignment_count"] = 0;
+      ch.values["reopen_count"] = 0;
+      return {};
+    }
+    const json::object& before = *ctx.before;
+    const std::string& from = ctx.from_status;
+    const bool moved = ch.status != from;
+    if (moved && !is_staff(ctx.principal)) {
+      bool customer_move = (from == "resolved" && (ch.status == "closed" || ch.status == "in_progress")) ||
+                           (from == "pending_customer" && ch.status == "in_progress");
+      if (!customer_move)
+        return Error{ErrorKind::kForbidden,
+                     "requesters may confirm (close) or reopen a resolved ticket, or answer one that waits for "
+                     "them; not move it from '" + from + "' to '" + ch.status + "'",
+                     {}, {}};
+    }
+    if (const json::value* g = ch.changes.if_contains("assignment_group")) {
+      const json::array& pair = g->as_array();
+      if (!pair[0].is_null() && !pair[1].is_null() && pair[0] != pair[1]) bump(ch, before, "reassignment_count");
+    }
+    if (moved && from == "resolved" && ch.status == "in_progress") bump(ch, before, "reopen_count");
+    if (moved && ch.status == "closed" && is_major(ch.values, major_priority)) {
+      ORDO_ASSIGN(bool reviewed, has_review(ctx.conn, ctx.id));
+      if (!reviewed)
+        return conflict("a major incident closes only after its post-incident review: create a "
+                        "post_incident_review for this incident (timeline, root cause summary, actions) first");
+    }
+    return {};
+  });
+}
+
+Result<std::int64_t> App::run_auto_close(std::int64_t limit) {
+  const IncidentOptions& o = impl_->options.incident;
+  if (o.auto_close_days <= 0) return std::int64_t{0};
+  const RecordType* t = impl_->registry->by_name("incident");
+  const Instant cutoff = impl_->clock->now() - o.auto_close_days * 86400;
+  // Oldest resolutions first; major incidents still waiting for their review are left
+  // resolved (closing them would be refused), so they never block the queue.
+  ORDO_ASSIGN(auto rows, impl_->store->read([&](SqlConn& c) {
+    return c.query("SELECT id FROM incidents WHERE status = 'resolved' AND resolved_at <= ? AND NOT ("
+                   "(major_incident = 1 OR priority = ?) AND NOT EXISTS "
+                   "(SELECT 1 FROM post_incident_reviews r WHERE r.incident = incidents.id)) "
+                   "ORDER BY resolved_at LIMIT ?",
+                   {cutoff, o.major_priority, limit});
+  }));
+  std::int64_t closed = 0;
+  const Principal system = system_principal();
+  for (const auto& r : rows) {
+    auto res = transition(system, *t, sql_int(r[0]), std::nullopt, json::object{{"to", "closed"}});
+    // A requester who reopened it meanwhile wins: the transition is refused, nothing to do.
+    if (res) ++closed;
+    else if (res.error().kind != ErrorKind::kConflict && res.error().kind != ErrorKind::kNotFound) return res.take_error();
+  }
+  return closed;
+}
+
+}  // namespace ordo
