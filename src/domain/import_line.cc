@@ -64,11 +64,6 @@ std::optional<Instant> time_member(const json::value* v, const std::string& fiel
   return t;
 }
 
-bool valid_number(std::string_view n) {
-  if (n.empty() || n.size() > kMaxImportNumber) return false;
-  return std::all_of(n.begin(), n.end(), [](char ch) { return ch > ' ' && ch < 0x7f; });
-}
-
 // Parses entry i; `prev` is the earliest instant it may have and `prev_what` where that
 // comes from. A good entry is appended to line.timeline.
 bool parse_step(const json::value& v, std::size_t i, Instant now, std::optional<Instant> prev, const std::string& prev_what,
@@ -128,6 +123,11 @@ std::string with_prefix(const std::string& prefix, const std::string& field) {
 
 }  // namespace
 
+bool valid_import_number(std::string_view n) {
+  if (n.empty() || n.size() > kMaxImportNumber) return false;
+  return std::all_of(n.begin(), n.end(), [](char ch) { return ch > ' ' && ch < 0x7f; });
+}
+
 bool is_native_number(const RecordType& t, std::string_view number) {
   std::string head = t.prefix + "-";
   if (!number.starts_with(head) || number.size() == head.size()) return false;
@@ -157,7 +157,7 @@ Result<ImportLine> parse_import_line(std::string_view text, Instant now) {
     }
   }
   if (const json::value* n = o.if_contains("number"); n && !n->is_null()) {
-    if (!n->is_string() || !valid_number(n->as_string()))
+    if (!n->is_string() || !valid_import_number(n->as_string()))
       errors.push_back({"number", "must be 1 to " + std::to_string(kMaxImportNumber) +
                                       " printable ASCII characters without spaces"});
     else

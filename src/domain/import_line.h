@@ -88,6 +88,9 @@ struct ImportPlan {
 // error of the line.
 Result<ImportPlan> plan_import(const RecordType& t, const ImportLine& line, const ImportRefs& refs);
 
+// A number an import may keep: 1 to kMaxImportNumber printable ASCII characters, no spaces.
+bool valid_import_number(std::string_view number);
+
 // True for numbers of the type's own form (INC-000042), which an import may not keep: the
 // type's counter would hand them out again.
 bool is_native_number(const RecordType& t, std::string_view number);
