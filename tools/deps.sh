@@ -6,7 +6,7 @@ need=(g++ cmake ninja-build ccache pkg-config
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
       libsqlite3-dev libpq-dev libsodium-dev libssl-dev libspdlog-dev libcli11-dev
       libtomlplusplus-dev libhowardhinnant-date-dev tzdata libgtest-dev libgmock-dev libbenchmark-dev
-      libldap-dev libcmark-gfm-dev libcmark-gfm-extensions-dev)
+      libldap-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libmagic-dev)
 case "${1:-build}" in
   test)  need+=(postgresql sqlite3 python3 curl slapd ldap-utils chromium) ;;
   bench) need+=(postgresql sqlite3 wrk curl python3) ;;

@@ -50,6 +50,20 @@ struct Scope {
   std::optional<std::int64_t> organisation;  // the principal's
 };
 
+// The record commands' building blocks (records.cc), for use cases that act on a record
+// inside their own write transaction (e.g. conversation.cc).
+// What `p` may do with records of `t`: kNotFound for a type they may not read, kForbidden
+// for another operation their role does not allow.
+Result<Scope> authorize(const Principal& p, const RecordType& t, Op op, std::string_view to = {});
+// The stored record (API form, internal fields included) when `s` may see it, else kNotFound.
+Result<boost::json::object> load_visible(SqlConn& c, const RecordType& t, std::int64_t id, const Scope& s);
+// App::transition's work inside the caller's transaction, as `p` (who must see the record)
+// but without the role check, which the caller made: validation, hooks, SLA figures and the
+// "transition" event. `body` is {"to": STATE, ...}. Returns the record as written.
+Result<boost::json::object> transition_in(SqlConn& c, SlaEngine& sla, const HookTable& hooks, const Registry& reg,
+                                          const Principal& p, const RecordType& t, std::int64_t id,
+                                          const boost::json::object& body, Instant now);
+
 // Password hashing with argon2id (libsodium crypto_pwhash_str).
 Result<std::string> hash_password(std::string_view password, bool fast);
 bool verify_password(const std::string& hash, std::string_view password);

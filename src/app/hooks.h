@@ -33,15 +33,22 @@
 
 namespace ordo {
 
+class HookTable;
+class SlaEngine;
+
 struct WriteContext {
   SqlConn& conn;
   const Principal& principal;
   const RecordType& type;
   std::int64_t id = 0;                          // 0 in a before hook of a create
-  const char* action = "";                      // "create" | "update" | "transition"
+  const char* action = "";  // "create" | "update" | "transition" | "approval" (a move service_requests.cc makes)
   const boost::json::object* before = nullptr;  // the stored record (API form); null on create
   std::string from_status;                      // status before ("" on create / no workflow)
   Instant now = 0;
+  // For a hook that moves another record (through the same hooks, with its SLA clock
+  // following, in the same transaction). Set by HookTable::run_before / run_after.
+  SlaEngine* sla = nullptr;
+  const HookTable* hooks = nullptr;
 };
 
 using BeforeWrite = std::function<Result<void>(WriteContext& ctx, Change& ch)>;
@@ -56,16 +63,31 @@ class HookTable {
   void after(const std::string& type, AfterWrite fn) { after_[type].push_back(std::move(fn)); }
   Result<void> run_before(WriteContext& ctx, Change& ch) const;
   Result<void> run_after(WriteContext& ctx, const Change& ch, boost::json::object& after) const;
+  // The engine hooks get in WriteContext::sla (App::open sets it once).
+  void use_sla(SlaEngine* sla) { sla_ = sla; }
 
  private:
+  SlaEngine* sla_ = nullptr;
   std::map<std::string, std::vector<BeforeWrite>, std::less<>> before_;
   std::map<std::string, std::vector<AfterWrite>, std::less<>> after_;
 };
+
+class SlaEngine;
+
+// Hierarchical escalation (8.6.1): when a ticket's SLA target goes at risk or breaches, its
+// assignment group's manager and its assignee are notified, in the transaction that appends
+// the sla.* event (incident_process.cc).
+void install_sla_escalation(SlaEngine& sla, const Registry& reg);
 
 // Every process module's hooks (hooks.cc lists them).
 void install_process_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);
 
 // Modules' installers.
 void install_incident_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // incident_process.cc
+void install_notification_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // notifications.cc
+void install_knowledge_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // knowledge.cc
+void install_problem_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // problems.cc
+void install_service_request_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // service_requests.cc
+void install_service_desk_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // service_desk.cc
 
 }  // namespace ordo

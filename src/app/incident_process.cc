@@ -14,6 +14,8 @@
 
 #include "app/app_impl.h"
 #include "app/hooks.h"
+#include "app/notifications.h"
+#include "app/sla.h"
 #include "store/record_store.h"
 
 namespace ordo {
@@ -83,6 +85,29 @@ void install_incident_hooks(HookTable& hooks, const Registry&, const AppOptions&
   });
 }
 
+void install_sla_escalation(SlaEngine& sla, const Registry& reg) {
+  const RecordType* teams = reg.by_name("team");
+  sla.on_fired([teams](SqlConn& c, const RecordType& t, std::int64_t id, const std::string& action,
+                       const json::object& data) -> Result<void> {
+    ORDO_ASSIGN(auto rec, find_record(c, t, id));
+    if (!rec) return {};
+    std::vector<std::int64_t> people;
+    if (const json::value* a = rec->if_contains("assignee"); a && a->is_int64()) people.push_back(a->as_int64());
+    if (const json::value* g = rec->if_contains("assignment_group"); g && g->is_int64()) {
+      ORDO_ASSIGN(auto team, find_record(c, *teams, g->as_int64()));
+      if (team && team->at("manager").is_int64()) people.push_back(team->at("manager").as_int64());
+    }
+    if (people.empty()) return {};
+    const std::string target(data.at("target").as_string());
+    std::string what = action == "sla.breached" ? "breached its " + target + " target"
+                                                : "is at risk of breaching its " + target + " target";
+    std::string title = rec->if_contains("title") && rec->at("title").is_string() ? std::string(rec->at("title").as_string()) : "";
+    Notification n{t.name, id, action, ticket_label(t, *rec) + " " + what + (title.empty() ? "" : ": " + title), 0, true,
+                   data.at("at").is_string() ? parse_rfc3339(data.at("at").as_string()).value_or(0) : 0};
+    return notify(c, people, n);
+  });
+}
+
 Result<std::int64_t> App::run_auto_close(std::int64_t limit) {
   const IncidentOptions& o = impl_->options.incident;
   if (o.auto_close_days <= 0) return std::int64_t{0};
@@ -92,7 +117,7 @@ Result<std::int64_t> App::run_auto_close(std::int64_t limit) {
   // resolved (closing them would be refused), so they never block the queue.
   ORDO_ASSIGN(auto rows, impl_->store->read([&](SqlConn& c) {
     return c.query("SELECT id FROM incidents WHERE status = 'resolved' AND resolved_at <= ? AND NOT ("
-                   "(major_incident = 1 OR priority = ?) AND NOT EXISTS "
+                   "(COALESCE(major_incident, 0) = 1 OR COALESCE(priority, '') = ?) AND NOT EXISTS "
                    "(SELECT 1 FROM post_incident_reviews r WHERE r.incident = incidents.id)) "
                    "ORDER BY resolved_at LIMIT ?",
                    {cutoff, o.major_priority, limit});

@@ -29,7 +29,9 @@ Error gone(const RecordType& t, std::int64_t id) {
 
 bool scoped_type(const RecordType& t) { return t.tenant_field() || t.tenant_is_self; }
 
-Result<Scope> authorize(const Principal& p, const RecordType& t, Op op, std::string_view to = {}) {
+}  // namespace
+
+Result<Scope> authorize(const Principal& p, const RecordType& t, Op op, std::string_view to) {
   Decision d = decide(t, p.roles, op, to);
   if (!d.allowed) {
     if (op == Op::kRead) return not_found("no such record type for you: " + t.plural);
@@ -39,6 +41,8 @@ Result<Scope> authorize(const Principal& p, const RecordType& t, Op op, std::str
   }
   return Scope{d.own_org_only && scoped_type(t), d.public_fields_only, p.organisation};
 }
+
+namespace {
 
 // The organisation a stored record belongs to (nullopt: none recorded).
 std::optional<std::int64_t> record_org(const RecordType& t, const json::object& rec) {
@@ -142,14 +146,13 @@ json::object non_null(const json::object& values) {
   return o;
 }
 
-// Loads a record the caller may see, or 404.
+}  // namespace
+
 Result<json::object> load_visible(SqlConn& c, const RecordType& t, std::int64_t id, const Scope& s) {
   ORDO_ASSIGN(auto found, find_record(c, t, id));
   if (!found || !visible(s, t, *found)) return gone(t, id);
   return std::move(*found);
 }
-
-}  // namespace
 
 Result<json::object> App::create(const Principal& p, const RecordType& t, const json::object& body) {
   ORDO_ASSIGN(Scope s, authorize(p, t, Op::kCreate));
@@ -200,14 +203,57 @@ Result<json::object> App::get(const Principal& p, const RecordType& t, std::int6
 
 namespace {
 
-// Shared by patch and transition: load (visible or 404), check the version, let `decide`
-// compute the change, write it with its event.
 // A change the SLA clock reads: status, priority, or what picks the agreement.
 bool moves_sla_clock(const Change& ch, bool status_changed) {
   if (status_changed) return true;
   for (const char* f : {"priority", "service", "customer", "reported_at"})
     if (ch.changes.contains(f)) return true;
   return false;
+}
+
+// Shared by patch and transition, inside the write transaction: load (visible or 404), check
+// the version, let `decide_change` compute the change, write it with its event.
+template <class Decide>
+Result<json::object> change_in(SqlConn& c, SlaEngine& sla, const HookTable& hooks, const Registry& reg, Instant now,
+                               const Principal& p, const RecordType& t, std::int64_t id,
+                               std::optional<std::int64_t> expected, const Scope& read_scope,
+                               const std::optional<Error>& refused, const char* action, Decide& decide_change) {
+  ORDO_ASSIGN(json::object cur, load_visible(c, t, id, read_scope));
+  if (refused) return *refused;  // visible but not theirs to change: 403 before anything else
+  std::int64_t version = cur.at("version").as_int64();
+  if (expected && *expected != version)
+    return Error{ErrorKind::kPreconditionFailed,
+                 "the record is at version " + std::to_string(version) + ", not " + std::to_string(*expected) +
+                     ": reload and retry",
+                 {}, {}};
+  std::string status = t.workflow ? std::string(cur.at("status").as_string()) : std::string();
+  ORDO_ASSIGN(Change ch, decide_change(declared_values(t, cur), status, now));
+  bool status_changed = t.workflow && ch.status != status;
+  if (ch.changes.empty() && !status_changed) return cur;  // nothing to do
+  ORDO_TRY(check_refs(c, reg, t, ch.values, &ch.changes));
+  if (!t.workflow) ch.status.clear();
+  WriteContext ctx{c, p, t, id, action, &cur, status, now};
+  ORDO_TRY(hooks.run_before(ctx, ch));
+  json::object data{{"changes", ch.changes}};
+  if (status_changed) {
+    data["from"] = status;
+    data["to"] = ch.status;
+  }
+  std::optional<SlaEvaluation> ev;
+  if (!t.sla_resolved_state.empty() && moves_sla_clock(ch, status_changed)) {
+    ORDO_ASSIGN(auto history, SlaEngine::load_history(c, t, id));
+    history.push_back({now, action, data});
+    ORDO_ASSIGN(ev, sla.evaluate(c, t, ch.values, history, now));
+    for (auto& [k, v] : SlaEngine::column_changes(cur, *ev)) {  // derived: in the row, not in the event
+      ch.changes[k] = v;
+      ch.values[k] = v.as_array()[1];
+    }
+  }
+  ORDO_ASSIGN(json::object rec, update_record(c, t, id, version, ch, now));
+  ORDO_TRY(append_event(c, {now, p.user_id, p.username, t.name, id, action, std::move(data)}));
+  if (ev) ORDO_TRY(sla.sync_timers(c, t, id, *ev));
+  ORDO_TRY(hooks.run_after(ctx, ch, rec));
+  return rec;
 }
 
 template <class Decide>
@@ -217,46 +263,21 @@ Result<json::object> change_record(Store& store, SlaEngine& sla, const HookTable
                                    Decide decide_change) {
   Instant now = clock.now();
   return store.write([&](SqlConn& c) -> Result<json::object> {
-    ORDO_ASSIGN(json::object cur, load_visible(c, t, id, read_scope));
-    if (refused) return *refused;  // visible but not theirs to change: 403 before anything else
-    std::int64_t version = cur.at("version").as_int64();
-    if (expected && *expected != version)
-      return Error{ErrorKind::kPreconditionFailed,
-                   "the record is at version " + std::to_string(version) + ", not " + std::to_string(*expected) +
-                       ": reload and retry",
-                   {}, {}};
-    std::string status = t.workflow ? std::string(cur.at("status").as_string()) : std::string();
-    ORDO_ASSIGN(Change ch, decide_change(declared_values(t, cur), status, now));
-    bool status_changed = t.workflow && ch.status != status;
-    if (ch.changes.empty() && !status_changed) return cur;  // nothing to do
-    ORDO_TRY(check_refs(c, reg, t, ch.values, &ch.changes));
-    if (!t.workflow) ch.status.clear();
-    WriteContext ctx{c, p, t, id, action, &cur, status, now};
-    ORDO_TRY(hooks.run_before(ctx, ch));
-    json::object data{{"changes", ch.changes}};
-    if (status_changed) {
-      data["from"] = status;
-      data["to"] = ch.status;
-    }
-    std::optional<SlaEvaluation> ev;
-    if (!t.sla_resolved_state.empty() && moves_sla_clock(ch, status_changed)) {
-      ORDO_ASSIGN(auto history, SlaEngine::load_history(c, t, id));
-      history.push_back({now, action, data});
-      ORDO_ASSIGN(ev, sla.evaluate(c, t, ch.values, history, now));
-      for (auto& [k, v] : SlaEngine::column_changes(cur, *ev)) {  // derived: in the row, not in the event
-        ch.changes[k] = v;
-        ch.values[k] = v.as_array()[1];
-      }
-    }
-    ORDO_ASSIGN(json::object rec, update_record(c, t, id, version, ch, now));
-    ORDO_TRY(append_event(c, {now, p.user_id, p.username, t.name, id, action, std::move(data)}));
-    if (ev) ORDO_TRY(sla.sync_timers(c, t, id, *ev));
-    ORDO_TRY(hooks.run_after(ctx, ch, rec));
-    return rec;
+    return change_in(c, sla, hooks, reg, now, p, t, id, expected, read_scope, refused, action, decide_change);
   });
 }
 
 }  // namespace
+
+Result<json::object> transition_in(SqlConn& c, SlaEngine& sla, const HookTable& hooks, const Registry& reg,
+                                   const Principal& p, const RecordType& t, std::int64_t id, const json::object& body,
+                                   Instant now) {
+  ORDO_ASSIGN(Scope rs, authorize(p, t, Op::kRead));
+  auto decide_change = [&](const json::object& cur, const std::string& status, Instant at) -> Result<Change> {
+    return validate_transition(t, cur, status, body, at);
+  };
+  return change_in(c, sla, hooks, reg, now, p, t, id, std::nullopt, rs, std::nullopt, "transition", decide_change);
+}
 
 Result<json::object> App::patch(const Principal& p, const RecordType& t, std::int64_t id,
                                 std::optional<std::int64_t> expected, const json::object& body) {
@@ -332,7 +353,9 @@ Result<json::object> App::history(const Principal& p, const RecordType& t, std::
       boost::system::error_code ec;
       json::value data = json::parse(e.data, ec);
       if (ec) data = nullptr;
-      if (s.public_only && data.is_object()) {  // internal fields never leave the provider
+      if (s.public_only && data.is_object()) {  // internal notes and fields never leave the provider
+        if (const json::value* in = data.as_object().if_contains("internal"); in && in->is_bool() && in->as_bool())
+          continue;
         for (const char* member : {"values", "changes"})
           if (auto* m = data.as_object().if_contains(member); m && m->is_object())
             for (const auto& f : t.fields)

@@ -57,6 +57,42 @@ json::object counts_json(const Counts& c) {
                                            : json::value(nullptr)}};
 }
 
+// A report's period [from, to): RFC 3339 parameters, by default the last 30 days.
+bool period_param(const std::string& k, const std::string& v, std::optional<Instant>& from,
+                  std::optional<Instant>& to, std::vector<FieldError>& errors) {
+  if (k != "from" && k != "to") return false;
+  auto i = parse_rfc3339(v);
+  if (!i) errors.push_back({k, "must be an RFC 3339 timestamp, e.g. 2026-01-01T00:00:00Z"});
+  (k == "from" ? from : to) = i;
+  return true;
+}
+
+void finish_period(std::optional<Instant>& from, std::optional<Instant>& to, Instant now,
+                   std::vector<FieldError>& errors) {
+  if (!from) from = now - 30 * 86400;
+  if (!to) to = now;
+  if (errors.empty() && *to <= *from) errors.push_back({"to", "must be after from"});
+}
+
+// The names of the records `ids` of a reference type (services, organisations, teams),
+// in chunks of 200 ids per query.
+Result<std::map<std::int64_t, std::string>> names_by_id(SqlConn& c, const RecordType& rt, std::vector<std::int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::map<std::int64_t, std::string> out;
+  for (std::size_t at = 0; at < ids.size(); at += 200) {
+    std::string in;
+    std::vector<SqlValue> ip;
+    for (std::size_t k = at; k < std::min(ids.size(), at + 200); ++k) {
+      in += in.empty() ? "?" : ", ?";
+      ip.push_back(ids[k]);
+    }
+    ORDO_ASSIGN(auto names, c.query("SELECT id, name FROM " + rt.plural + " WHERE id IN (" + in + ")", ip));
+    for (const auto& n : names) out[sql_int(n[0])] = sql_text(n[1]);
+  }
+  return out;
+}
+
 std::string csv_field(const json::value& v) {
   std::string s;
   if (v.is_string()) s = std::string(v.as_string());
@@ -80,10 +116,7 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
   std::int64_t breach_limit = 1000;
   std::vector<FieldError> errors;
   for (const auto& [k, v] : params) {
-    if (k == "from" || k == "to") {
-      auto i = parse_rfc3339(v);
-      if (!i) errors.push_back({k, "must be an RFC 3339 timestamp, e.g. 2026-01-01T00:00:00Z"});
-      (k == "from" ? from : to) = i;
+    if (period_param(k, v, from, to, errors)) {
     } else if (k == "group_by") {
       std::string_view rest = v;
       while (!rest.empty()) {
@@ -104,9 +137,7 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
       errors.push_back({k, "unknown parameter"});
     }
   }
-  if (!from) from = now - 30 * 86400;
-  if (!to) to = now;
-  if (errors.empty() && *to <= *from) errors.push_back({"to", "must be after from"});
+  finish_period(from, to, now, errors);
   if (!errors.empty()) return invalid("invalid report query", std::move(errors));
   const Instant until = std::min(*to, now);  // running targets breach only in the past
 
@@ -166,19 +197,7 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
       std::vector<std::int64_t> ids;
       for (const auto& r : rows)
         if (!sql_null(r[i])) ids.push_back(sql_int(r[i]));
-      std::sort(ids.begin(), ids.end());
-      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-      const RecordType* rt = impl_->registry->by_name(dims[i]->target);
-      for (std::size_t at = 0; at < ids.size(); at += 200) {
-        std::string in;
-        std::vector<SqlValue> ip;
-        for (std::size_t k = at; k < std::min(ids.size(), at + 200); ++k) {
-          in += in.empty() ? "?" : ", ?";
-          ip.push_back(ids[k]);
-        }
-        ORDO_ASSIGN(auto names, c.query("SELECT id, name FROM " + rt->plural + " WHERE id IN (" + in + ")", ip));
-        for (const auto& n : names) labels[i][sql_int(n[0])] = sql_text(n[1]);
-      }
+      ORDO_ASSIGN(labels[i], names_by_id(c, *impl_->registry->by_name(dims[i]->target), std::move(ids)));
     }
     Counts total[2];
     json::array groups;
@@ -253,6 +272,120 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
       out["breaches"] = std::move(list);
       out["breaches_truncated"] = truncated;
     }
+    return out;
+  });
+}
+
+// The ticket KPIs (DESIGN.md "KPIs") over tickets resolved in [from, to), one aggregate
+// pass over the resolved-at index (plus the reassignment and rating histograms):
+//   MTTR            mean(resolved_at − reported_at), calendar seconds
+//   reopen rate     resolved with reopen_count > 0 ÷ resolved
+//   first-time fix  resolved with reassignment_count = 0 ÷ resolved
+//   satisfaction    mean rating of the answered surveys; response rate = answered ÷ resolved
+// Each KPI carries the list query of the tickets behind it (GET /api/v1/{plural}?{query}).
+Result<json::object> App::ticket_report(const Principal& p, const QueryParams& params) {
+  if (!is_staff(p)) return Error{ErrorKind::kForbidden, "ticket reports are for the provider's staff", {}, {}};
+  Instant now = impl_->clock->now();
+  std::optional<Instant> from, to;
+  std::string plural = "incidents", group;
+  std::vector<FieldError> errors;
+  static const std::map<std::string, std::string> kGroups{
+      {"service", "service"}, {"customer", "organisation"}, {"assignment_group", "team"}, {"priority", ""}};
+  for (const auto& [k, v] : params) {
+    if (period_param(k, v, from, to, errors)) continue;
+    if (k == "type") plural = v;
+    else if (k == "group_by") {
+      if (!kGroups.count(v)) errors.push_back({k, "must be one of service, customer, assignment_group, priority"});
+      group = v;
+    } else errors.push_back({k, "unknown parameter (type, from, to, group_by)"});
+  }
+  const RecordType* t = impl_->registry->by_plural(plural);
+  if (!t || t->sla_resolved_state.empty() || !t->workflow) errors.push_back({"type", "must name a ticket type, e.g. incidents"});
+  finish_period(from, to, now, errors);
+  if (!errors.empty()) return invalid("invalid report query", std::move(errors));
+  if (!decide(*t, p.roles, Op::kRead).allowed) return not_found("no such record type for you: " + plural);
+  const std::string resolved = t->workflow->stamp_on_enter.at(t->sla_resolved_state);
+  for (const char* f : {"reported_at", "reopen_count", "reassignment_count", "satisfaction_rating"})
+    if (!t->field(f)) return internal_error(t->plural + " lack the KPI field " + f);
+
+  const std::string period = resolved + " >= ? AND " + resolved + " < ?";
+  const std::string g = group.empty() ? std::string("NULL") : group;
+  const std::string sql =
+      "SELECT " + g + ", COUNT(*), SUM(" + resolved + " - reported_at), "
+      "SUM(CASE WHEN reopen_count > 0 THEN 1 ELSE 0 END), "
+      "SUM(CASE WHEN COALESCE(reassignment_count, 0) = 0 THEN 1 ELSE 0 END), "
+      "COUNT(satisfaction_rating), SUM(satisfaction_rating) FROM " + t->plural + " WHERE " + period +
+      (group.empty() ? "" : " GROUP BY " + g);
+  const std::string hist_reassign =
+      "SELECT CASE WHEN reassignment_count >= 5 THEN 5 ELSE COALESCE(reassignment_count, 0) END AS b, COUNT(*) FROM " +
+      t->plural + " WHERE " + period + " GROUP BY b ORDER BY b";
+  const std::string hist_rating = "SELECT satisfaction_rating, COUNT(*) FROM " + t->plural + " WHERE " + period +
+                                  " AND satisfaction_rating IS NOT NULL GROUP BY satisfaction_rating ORDER BY satisfaction_rating";
+  const std::string opened_sql = "SELECT COUNT(*) FROM " + t->plural + " WHERE reported_at >= ? AND reported_at < ?";
+  const std::string base = resolved + ".gte=" + format_rfc3339(*from) + "&" + resolved + ".lt=" + format_rfc3339(*to);
+
+  return impl_->store->read([&](SqlConn& c) -> Result<json::object> {
+    ORDO_ASSIGN(auto rows, c.query(sql, {*from, *to}));
+    ORDO_ASSIGN(auto reassign, c.query(hist_reassign, {*from, *to}));
+    ORDO_ASSIGN(auto ratings, c.query(hist_rating, {*from, *to}));
+    ORDO_ASSIGN(auto opened, c.query(opened_sql, {*from, *to}));
+    std::map<std::int64_t, std::string> labels;
+    if (!group.empty() && !kGroups.at(group).empty()) {
+      std::vector<std::int64_t> ids;
+      for (const auto& r : rows)
+        if (!sql_null(r[0])) ids.push_back(sql_int(r[0]));
+      ORDO_ASSIGN(labels, names_by_id(c, *impl_->registry->by_name(kGroups.at(group)), std::move(ids)));
+    }
+    auto ratio = [](std::int64_t a, std::int64_t b) { return b ? json::value(double(a) / double(b)) : json::value(nullptr); };
+    auto kpis = [&](const SqlRow& r, const std::string& scope) {
+      std::int64_t n = sql_int(r[1]), answered = sql_int(r[5]);
+      std::string q = base + scope;
+      return json::object{
+          {"resolved", n},
+          {"mttr_seconds", n ? json::value(sql_int(r[2]) / n) : json::value(nullptr)},
+          {"reopen_rate", ratio(sql_int(r[3]), n)},
+          {"first_time_fix", ratio(sql_int(r[4]), n)},
+          {"satisfaction", json::object{{"answered", answered},
+                                        {"mean_rating", answered ? json::value(double(sql_int(r[6])) / double(answered))
+                                                                 : json::value(nullptr)},
+                                        {"response_rate", ratio(answered, n)}}},
+          {"drill", json::object{{"resolved", q},
+                                 {"reopened", q + "&reopen_count.gt=0"},
+                                 {"first_time_fix", q + "&reassignment_count=0"},
+                                 {"answered", q + "&satisfaction_rating.gte=1"}}}};
+    };
+    json::object out{{"type", plural}, {"from", format_rfc3339(*from)}, {"to", format_rfc3339(*to)},
+                     {"generated_at", format_rfc3339(now)}, {"opened", sql_int(opened.at(0).at(0))}};
+    if (group.empty()) {
+      out["totals"] = kpis(rows.at(0), "");
+    } else {
+      SqlRow total(7, SqlValue{std::int64_t{0}});
+      json::array groups;
+      for (const auto& r : rows) {
+        for (int i = 1; i < 7; ++i) total[i] = sql_int(total[i]) + sql_int(r[i]);
+        json::value key = nullptr;
+        std::string scope = "&" + group + "=" + (sql_null(r[0]) ? std::string("null") : sql_text(r[0]));
+        if (!sql_null(r[0]) && !kGroups.at(group).empty()) {
+          auto it = labels.find(sql_int(r[0]));
+          key = json::object{{"id", sql_int(r[0])}, {"name", it == labels.end() ? json::value(nullptr) : json::value(it->second)}};
+        } else if (!sql_null(r[0])) {
+          key = sql_text(r[0]);
+        }
+        json::object gj = kpis(r, scope);
+        gj["key"] = std::move(key);
+        groups.push_back(std::move(gj));
+      }
+      out["totals"] = kpis(total, "");
+      out["group_by"] = group;
+      out["groups"] = std::move(groups);
+    }
+    json::array dist;
+    for (const auto& r : reassign)
+      dist.push_back(json::object{{"reassignments", sql_int(r[0])}, {"or_more", sql_int(r[0]) == 5}, {"tickets", sql_int(r[1])}});
+    json::array rdist;
+    for (const auto& r : ratings) rdist.push_back(json::object{{"rating", sql_int(r[0])}, {"tickets", sql_int(r[1])}});
+    out["reassignment_distribution"] = std::move(dist);
+    out["rating_distribution"] = std::move(rdist);
     return out;
   });
 }

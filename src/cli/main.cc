@@ -1,5 +1,5 @@
 // ordo: the command line. `ordo serve`, `ordo init`, `ordo audit verify`, `ordo user`, `ordo bench-data`,
-// `ordo import incidents`, `ordo version`.
+// `ordo import incidents`, `ordo import servicenow`, `ordo version`.
 // Settings: flags win over environment (ORDO_DB, ORDO_LISTEN) over the config file
 // (ordo.toml, or --config FILE).
 #include <signal.h>
@@ -39,6 +39,8 @@ struct Settings {
   std::string static_dir;
   std::int64_t sla_timer_ms = 1000;  // [jobs] sla_interval_ms: how often the SLA due queue is read
   ordo::LdapOptions ldap;
+  ordo::IncidentOptions incident;  // [incident] auto_close_days, major_priority
+  ordo::AttachmentOptions attachments;  // [attachments] max_bytes
 };
 
 // Reads the TOML config file into the settings the flags and environment left unset.
@@ -65,9 +67,28 @@ bool apply_config_file(Settings& s, const std::string& path, bool required, bool
     if (auto v = t["ldap"]["user_dn_template"].value<std::string>()) s.ldap.user_dn_template = *v;
     if (auto v = t["ldap"]["timeout_seconds"].value<int64_t>()) s.ldap.timeout_seconds = static_cast<int>(*v);
     if (auto v = t["ldap"]["start_tls"].value<bool>()) s.ldap.start_tls = *v;
+    if (auto v = t["incident"]["auto_close_days"].value<int64_t>()) {
+      if (*v < 0 || *v > 3650) throw std::invalid_argument("[incident] auto_close_days must be 0 (never) to 3650");
+      s.incident.auto_close_days = *v;
+    }
+    if (auto v = t["incident"]["major_priority"].value<std::string>()) {
+      if (!v->empty() && *v != "P1" && *v != "P2" && *v != "P3" && *v != "P4")
+        throw std::invalid_argument("[incident] major_priority must be \"\" (flag only) or P1 to P4");
+      s.incident.major_priority = *v;
+    }
+    if (auto v = t["attachments"]["max_bytes"].value<int64_t>()) {
+      if (*v < 1 || *v > (int64_t{1} << 30)) {
+        std::cerr << "ordo: " << path << ": [attachments] max_bytes must be 1 to 1073741824\n";
+        return false;
+      }
+      s.attachments.max_bytes = *v;
+    }
     s.config = path;
   } catch (const toml::parse_error& e) {
     std::cerr << "ordo: " << path << ":" << e.source().begin.line << ": " << e.description() << "\n";
+    return false;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "ordo: " << path << ": " << e.what() << "\n";
     return false;
   }
   return true;
@@ -102,10 +123,11 @@ int fail(const ordo::Error& e) {
   return 1;
 }
 
-// `ordo import incidents FILE`: a progress line on a terminal, a summary on stdout, every
+// `ordo import incidents FILE` (NDJSON) and `ordo import servicenow FILE` (ServiceNow's
+// incident event log, CSV): a progress line on a terminal, a summary on stdout, every
 // per-line error on stderr; exit 1 when anything failed.
-int import_incidents(const std::string& db, const std::string& file, std::int64_t batch, bool dry_run,
-                     const std::string& as_user) {
+int run_import(bool servicenow, const std::string& db, const std::string& file, std::int64_t batch, bool dry_run,
+               const std::string& as_user) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     std::cerr << "ordo: cannot read " << file << "\n";
@@ -133,14 +155,15 @@ int import_incidents(const std::string& db, const std::string& file, std::int64_
   ordo::App::ImportOptions options;
   options.batch_size = batch;
   options.dry_run = dry_run;
+  const char* unit = servicenow ? "incidents" : "lines";
   options.progress = [&](const ordo::App::ImportProgress& p) {
     if (!tty) return;
     double rate = p.seconds > 0 ? static_cast<double>(p.lines_done) / p.seconds : 0;
-    std::fprintf(stderr, "\rimporting… %lld/%lld lines, %lld batches, %.0f lines/s   ", static_cast<long long>(p.lines_done),
-                 static_cast<long long>(p.lines_total), static_cast<long long>(p.batches), rate);
+    std::fprintf(stderr, "\rimporting… %lld/%lld %s, %lld batches, %.0f %s/s   ", static_cast<long long>(p.lines_done),
+                 static_cast<long long>(p.lines_total), unit, static_cast<long long>(p.batches), rate, unit);
   };
   if (tty) std::fprintf(stderr, "checking %s…", file.c_str());
-  auto rep = (*app)->import_incidents(who, text, options);
+  auto rep = servicenow ? (*app)->import_servicenow(who, text, options) : (*app)->import_incidents(who, text, options);
   if (tty) std::fprintf(stderr, "\n");
   (*app)->close();
   if (!rep) {
@@ -151,6 +174,21 @@ int import_incidents(const std::string& db, const std::string& file, std::int64_
   }
   const auto& r = *rep;
   double secs = r.at("seconds").to_number<double>();
+  if (servicenow) {
+    long long rows = r.at("rows").as_int64(), incidents = r.at("incidents").as_int64(), events = r.at("events").as_int64();
+    if (dry_run) {
+      std::printf("ok: %lld rows, %lld incidents (%lld events) checked, %zu teams to create, nothing written (dry run)\n",
+                  rows, incidents, events, r.at("teams_to_create").as_array().size());
+      return 0;
+    }
+    std::printf("ok: imported %lld incidents from %lld rows (%lld events, %zu new teams) in %lld batches (%s … %s) in %.1f s, "
+                "%.0f incidents/s\n",
+                incidents, rows, events, r.at("teams_created").as_array().size(),
+                static_cast<long long>(r.at("batches").as_int64()), std::string(r.at("first_number").as_string()).c_str(),
+                std::string(r.at("last_number").as_string()).c_str(), secs,
+                secs > 0 ? static_cast<double>(incidents) / secs : 0.0);
+    return 0;
+  }
   long long lines = r.at("lines").as_int64(), imported = r.at("imported").as_int64();
   if (dry_run) {
     std::cout << "ok: " << lines << " lines checked, nothing written (dry run)\n";
@@ -286,6 +324,14 @@ int main(int argc, char** argv) {
   import_inc->add_option("--batch", import_batch, "lines per transaction")->check(CLI::Range(1, 10000));
   import_inc->add_flag("--dry-run", import_dry, "check every line, write nothing");
   import_inc->add_option("--as", import_as, "the user the history is recorded as (default: the system)");
+  auto* import_sn = import_cmd->add_subcommand(
+      "servicenow", "import incidents from a ServiceNow incident event log, CSV (docs/import/servicenow.md)");
+  auto* import_sn_db = add_db(import_sn);
+  auto* import_sn_cfg = add_config(import_sn);
+  import_sn->add_option("file", import_file, "CSV file: one row per audit snapshot of an incident")->required();
+  import_sn->add_option("--batch", import_batch, "incidents per transaction")->check(CLI::Range(1, 10000));
+  import_sn->add_flag("--dry-run", import_dry, "check every row, write nothing");
+  import_sn->add_option("--as", import_as, "the user the history is recorded as (default: the system)");
 
   // bench-data
   auto* bench = cli.add_subcommand("bench-data", "fill a freshly initialised database with realistic benchmark data");
@@ -419,8 +465,11 @@ int main(int argc, char** argv) {
   }
 
   if (cli.got_subcommand("import")) {
-    if (!load_config(import_cfg, import_db, nullptr) || !need_db()) return 2;
-    return import_incidents(s.db, import_file, import_batch, import_dry, import_as);
+    const bool servicenow = import_sn->parsed();
+    if (!load_config(servicenow ? import_sn_cfg : import_cfg, servicenow ? import_sn_db : import_db, nullptr) ||
+        !need_db())
+      return 2;
+    return run_import(servicenow, s.db, import_file, import_batch, import_dry, import_as);
   }
 
   if (cli.got_subcommand("bench-data")) {
@@ -440,7 +489,7 @@ int main(int argc, char** argv) {
     so.io_threads = s.io_threads;
     so.body_limit = s.body_limit;
     so.static_dir = s.static_dir;
-    auto app = ordo::App::open({.db_url = s.db, .ldap = s.ldap});
+    auto app = ordo::App::open({.db_url = s.db, .ldap = s.ldap, .incident = s.incident, .attachments = s.attachments});
     if (!app) return fail(app.error());
     ordo::Server server(**app, so);
     auto port = server.start();

@@ -117,8 +117,15 @@ struct RecordType {
   // meets the resolution target. The type then declares the engine-maintained sla_* fields
   // (sla_fields()).
   std::string sla_resolved_state;
+  // Set: records of this type are tickets even without SLA clocks (e.g. problems). Tickets
+  // have a conversation: comments, attachments, watchers and notifications
+  // (src/app/conversation.cc, docs/tickets.md).
+  bool conversation = false;
 
   RecordType& add(FieldDef f) { fields.push_back(std::move(f)); return *this; }
+  // A piece of work people talk about: a type with a workflow that runs SLA clocks or that
+  // declares `conversation`.
+  bool is_ticket() const { return workflow.has_value() && (conversation || !sla_resolved_state.empty()); }
   const FieldDef* field(std::string_view name) const;
   bool has_searchable() const;
   const FieldDef* tenant_field() const;  // the field marked tenant(), or nullptr

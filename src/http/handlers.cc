@@ -15,20 +15,20 @@
 #include "http/problem.h"
 
 namespace ordo {
-namespace {
 
-// The record type named by the {type} capture, or a 404 problem.
 Result<const RecordType*> record_type(App& app, const PathParams& params) {
   const RecordType* t = app.registry().by_plural(path_param(params, "type"));
   if (!t) return not_found("no such record type");
   return t;
 }
 
-Result<std::int64_t> record_id(const PathParams& params) {
-  auto id = parse_id(path_param(params, "id"));
+Result<std::int64_t> record_id(const PathParams& params, std::string_view name) {
+  auto id = parse_id(path_param(params, name));
   if (!id) return not_found("no such record");
   return *id;
 }
+
+namespace {
 
 Response record_response(unsigned status, const boost::json::object& record) {
   Response r = json_response(status, record);

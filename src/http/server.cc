@@ -88,7 +88,8 @@ class ServerCore {
  public:
   ServerCore(App& app, ServerOptions o)
       : options(std::move(o)),
-        router(app, RouterOptions{options.secure_cookies, options.static_dir, &metrics}),
+        router(app, RouterOptions{options.secure_cookies, options.static_dir, &metrics,
+                                  static_cast<std::size_t>(std::max<std::int64_t>(0, app.attachment_max_bytes()))}),
         ioc(static_cast<int>(std::max<std::size_t>(1, options.io_threads))) {}
 
   Result<std::uint16_t> start();
@@ -179,15 +180,25 @@ class Connection : public std::enable_shared_from_this<Connection> {
     busy_ = true;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(kHeaderLimit));
-    parser_->body_limit(server_.options.body_limit);
+    // The route (and so its body limit) is known once the header is in: until then the
+    // largest any route allows; on_header narrows it.
+    parser_->body_limit(server_.router.max_body_limit(server_.options.body_limit));
     stream_.expires_after(server_.options.read_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Connection::on_header, shared_from_this()));
   }
 
+  // The body limit of the request whose header `msg` is: its route's (uploads) or the server's.
+  std::size_t body_limit_of(const http::request<http::string_body>& msg) const {
+    return server_.router.body_limit(msg.method_string(), msg.target(), server_.options.body_limit);
+  }
+
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     auto& msg = parser_->get();
+    const std::size_t limit = body_limit_of(msg);
+    if (auto length = parser_->content_length(); length && *length > limit) return on_read_error(http::error::body_limit);
+    parser_->body_limit(limit);  // chunked bodies count against it as they arrive
     auto expect = msg[http::field::expect];
     if (msg.version() >= 11 && iequals(expect, "100-continue") && !parser_->is_done()) {
       asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
@@ -208,8 +219,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec == http::error::end_of_stream || !is_parse_error(ec)) return close();  // timeout, reset, abort
     Response r;
     if (ec == http::error::body_limit) {
-      r = problem_response(Error{ErrorKind::kTooLarge,
-                                 fmt::format("the request body exceeds {} bytes", server_.options.body_limit), {}, {}});
+      std::size_t limit = parser_ ? body_limit_of(parser_->get()) : server_.options.body_limit;
+      r = problem_response(Error{ErrorKind::kTooLarge, fmt::format("the request body exceeds {} bytes", limit), {}, {}});
     } else if (ec == http::error::header_limit) {
       r = problem_response(431, "headers-too-large", "Request header fields too large",
                            "the request headers are too large");

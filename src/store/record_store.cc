@@ -98,27 +98,6 @@ std::string like_escape(const std::string& s) {
   return "%" + out + "%";
 }
 
-// Turns free text into an FTS5 query: every token quoted (no operator injection), the
-// last one a prefix match, all ANDed.
-std::string fts5_query(const std::string& q) {
-  std::string out, tok;
-  std::vector<std::string> toks;
-  for (char ch : q) {
-    if (std::isspace(static_cast<unsigned char>(ch))) {
-      if (!tok.empty()) toks.push_back(std::move(tok)), tok.clear();
-    } else if (ch != '"') {
-      tok += ch;
-    }
-  }
-  if (!tok.empty()) toks.push_back(tok);
-  for (std::size_t i = 0; i < toks.size(); ++i) {
-    if (i) out += " AND ";
-    out += "\"" + toks[i] + "\"";
-    if (i + 1 == toks.size()) out += "*";
-  }
-  return out;
-}
-
 // Appends "col op ?" conditions for the filters; all values are bound parameters.
 void append_filters(SqlConn& c, const ListQuery& q, std::string& where, std::vector<SqlValue>& params) {
   for (const auto& f : q.filters) {
@@ -150,6 +129,25 @@ void append_filters(SqlConn& c, const ListQuery& q, std::string& where, std::vec
 }
 
 }  // namespace
+
+std::string fts5_query(const std::string& q) {
+  std::string out, tok;
+  std::vector<std::string> toks;
+  for (char ch : q) {
+    if (std::isspace(static_cast<unsigned char>(ch))) {
+      if (!tok.empty()) toks.push_back(std::move(tok)), tok.clear();
+    } else if (ch != '"') {
+      tok += ch;
+    }
+  }
+  if (!tok.empty()) toks.push_back(tok);
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    if (i) out += " AND ";
+    out += "\"" + toks[i] + "\"";
+    if (i + 1 == toks.size()) out += "*";
+  }
+  return out;
+}
 
 std::string format_number(const std::string& prefix, std::int64_t n) {
   char buf[32];

@@ -49,6 +49,11 @@ Result<bool> record_exists(SqlConn& c, const RecordType& t, std::int64_t id);
 // {"items": [...], "next_cursor": "…"|null, "total"?: N}
 Result<boost::json::object> list_records(SqlConn& c, const RecordType& t, const ListQuery& q);
 
+// Free text as an SQLite FTS5 query: every token quoted (no operator injection), the last
+// one a prefix match, all ANDed; "" when there is no token. (PostgreSQL takes the text as
+// it is, with plainto_tsquery('simple', ?).)
+std::string fts5_query(const std::string& q);
+
 // The declared field values of a record's API form (for validate_patch/transition).
 boost::json::object declared_values(const RecordType& t, const boost::json::object& record);
 

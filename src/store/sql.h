@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -23,8 +24,16 @@
 
 namespace ordo {
 
-// NULL, integer (also booleans), double, text.
-using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+// Binary data (file contents) as a parameter: SQLite BLOB, PostgreSQL bytea. Blob columns
+// read back as std::string holding the bytes, so SqlBlob appears in parameters only.
+struct SqlBlob {
+  explicit SqlBlob(std::string b) : bytes(std::move(b)) {}
+  std::string bytes;
+  bool operator==(const SqlBlob&) const = default;
+};
+
+// NULL, integer (also booleans), double, text, and (parameters only) bytes.
+using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string, SqlBlob>;
 using SqlRow = std::vector<SqlValue>;
 using SqlRows = std::vector<SqlRow>;
 

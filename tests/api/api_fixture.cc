@@ -14,6 +14,7 @@ void ApiTest::SetUp() {
   o.db_url = url_;
   o.clock = &clock_;
   o.fast_password_hashing = true;
+  configure(o);
   auto app = App::open(o);
   ASSERT_TRUE(app) << app.error().message;
   app_ = std::move(*app);
@@ -57,6 +58,23 @@ std::int64_t ApiTest::customer_id() {
 std::int64_t ApiTest::service_id() {
   if (!service_id_) service_id_ = create("services", R"({"name":"Email"})").at("id").as_int64();
   return service_id_;
+}
+
+HttpClient ApiTest::user_client(const std::string& username, const std::vector<std::string>& roles,
+                               std::optional<std::int64_t> organisation, std::int64_t* user_id) {
+  json::array r;
+  for (const auto& role : roles) r.push_back(json::string(role));
+  json::object body{{"username", username}, {"password", "a long test password"}, {"roles", std::move(r)}};
+  if (organisation) body["organisation"] = *organisation;
+  auto u = app_->create_user(app_->system_principal(), body);
+  EXPECT_TRUE(u) << u.error().message;
+  if (u && user_id) *user_id = u->at("id").as_int64();
+  auto session = app_->login(username, "a long test password", "test");
+  EXPECT_TRUE(session);
+  auto principal = app_->authenticate_session(session->token);
+  HttpClient c(port_);
+  c.bearer = std::string(app_->create_token(*principal, json::object{{"name", "t"}})->at("token").as_string());
+  return c;
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, ApiTest, ::testing::ValuesIn(backends()),

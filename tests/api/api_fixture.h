@@ -7,7 +7,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -27,6 +29,9 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override;
   void TearDown() override;
 
+  // Settings for the App under test; fixtures that need others override it.
+  virtual void configure(AppOptions& options) {}
+
   HttpClient& client() { return *client_; }
   HttpClient anonymous() { return HttpClient(port_); }
   App& app() { return *app_; }
@@ -39,6 +44,10 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   // The ids of a provider org, a customer org and a service, created on demand.
   std::int64_t service_id();
   std::int64_t customer_id();
+  // A new user with `roles` (and `organisation` for requesters) and a client holding their
+  // API token; *user_id receives their id when given.
+  HttpClient user_client(const std::string& username, const std::vector<std::string>& roles,
+                         std::optional<std::int64_t> organisation = std::nullopt, std::int64_t* user_id = nullptr);
 
  private:
   ManualClock clock_{kTestStart};

@@ -24,6 +24,7 @@ constexpr std::size_t kMaxCachedStatements = 512;
 
 // Type OIDs from catalog/pg_type_d.h (a server header, not shipped with libpq-dev).
 constexpr Oid kBoolOid = 16;
+constexpr Oid kByteaOid = 17;
 constexpr Oid kInt8Oid = 20;
 constexpr Oid kInt2Oid = 21;
 constexpr Oid kInt4Oid = 23;
@@ -184,7 +185,7 @@ std::string format_double(double d) {
   return std::string(buf, r.ptr);
 }
 
-enum class ColKind { kInt, kBool, kDouble, kText };
+enum class ColKind { kInt, kBool, kDouble, kText, kBytes };
 ColKind col_kind(Oid type) {
   switch (type) {
     case kInt2Oid:
@@ -194,6 +195,8 @@ ColKind col_kind(Oid type) {
       return ColKind::kInt;
     case kBoolOid:
       return ColKind::kBool;
+    case kByteaOid:
+      return ColKind::kBytes;
     case kFloat4Oid:
     case kFloat8Oid:
     case kNumericOid:
@@ -201,6 +204,22 @@ ColKind col_kind(Oid type) {
     default:
       return ColKind::kText;
   }
+}
+
+// bytea in text format is a backslash, "x", then two hex digits per byte (bytea_output = hex,
+// the default since PostgreSQL 9.0).
+std::string unhex_bytea(const char* p, std::size_t n) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return 0;
+  };
+  std::string out;
+  if (n < 2 || p[0] != '\\' || p[1] != 'x') return out;
+  out.reserve((n - 2) / 2);
+  for (std::size_t i = 2; i + 1 < n; i += 2) out.push_back(static_cast<char>(nibble(p[i]) << 4 | nibble(p[i + 1])));
+  return out;
 }
 
 SqlValue convert(ColKind kind, const char* p, std::size_t n) {
@@ -220,6 +239,8 @@ SqlValue convert(ColKind kind, const char* p, std::size_t n) {
       // numeric beyond double's range: strtod saturates to ±HUGE_VAL (p is NUL-terminated).
       return SqlValue{std::strtod(p, nullptr)};
     }
+    case ColKind::kBytes:
+      return SqlValue{unhex_bytea(p, n)};
     case ColKind::kText:
       break;
   }
@@ -343,9 +364,11 @@ class PgConn final : public SqlConn {
                               " parameters, got " + std::to_string(params.size()) + " [in: " + excerpt(sql) + "]");
       }
       // Text-format values; `scratch` owns the numbers' text (reserved: no reallocation).
+      // Blobs go in binary format (their length and format set per parameter).
       std::vector<std::string> scratch;
       scratch.reserve(params.size());
       std::vector<const char*> values(params.size(), nullptr);
+      std::vector<int> lengths, formats;
       for (std::size_t i = 0; i < params.size(); ++i) {
         const SqlValue& v = params[i];
         if (const auto* n = std::get_if<std::int64_t>(&v)) {
@@ -354,10 +377,16 @@ class PgConn final : public SqlConn {
           values[i] = scratch.emplace_back(format_double(*d)).c_str();
         } else if (const auto* s = std::get_if<std::string>(&v)) {
           values[i] = s->c_str();
+        } else if (const auto* b = std::get_if<SqlBlob>(&v)) {
+          if (formats.empty()) lengths.assign(params.size(), 0), formats.assign(params.size(), 0);
+          values[i] = b->bytes.data();
+          lengths[i] = static_cast<int>(b->bytes.size());
+          formats[i] = 1;
         }
       }
       PgResult res(PQexecPrepared(conn_, prepared->name.c_str(), static_cast<int>(values.size()),
-                                  values.empty() ? nullptr : values.data(), nullptr, nullptr, 0));
+                                  values.empty() ? nullptr : values.data(), lengths.empty() ? nullptr : lengths.data(),
+                                  formats.empty() ? nullptr : formats.data(), 0));
       const ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
       if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) return res;
       // A migration changed a table under a prepared `SELECT *`-like statement: prepare

@@ -208,6 +208,8 @@ class SqliteConn final : public SqlConn {
         rc = sqlite3_bind_double(stmt, idx, *d);
       } else if (const auto* s = std::get_if<std::string>(&v)) {
         rc = sqlite3_bind_text64(stmt, idx, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
+      } else if (const auto* b = std::get_if<SqlBlob>(&v)) {
+        rc = sqlite3_bind_blob64(stmt, idx, b->bytes.data(), b->bytes.size(), SQLITE_STATIC);
       } else {
         rc = sqlite3_bind_null(stmt, idx);
       }

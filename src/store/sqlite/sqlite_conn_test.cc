@@ -76,6 +76,17 @@ TEST_F(SqliteConnTest, RoundTripsEveryValueKind) {
                              SqlValue{std::string()}, SqlValue{std::string()}, SqlValue{}}));
 }
 
+TEST_F(SqliteConnTest, BlobParametersKeepEveryByte) {
+  x("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)");
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<char>(i));
+  x("INSERT INTO t (b) VALUES (?)", {SqlBlob{bytes}});
+  x("INSERT INTO t (b) VALUES (?)", {SqlBlob{std::string()}});
+  EXPECT_EQ(q("SELECT b, typeof(b), length(b) FROM t ORDER BY id"),
+            (SqlRows{{SqlValue{bytes}, SqlValue{std::string("blob")}, SqlValue{std::int64_t{256}}},
+                     {SqlValue{std::string()}, SqlValue{std::string("blob")}, SqlValue{std::int64_t{0}}}}));
+}
+
 TEST_F(SqliteConnTest, NullsComeBackAsMonostate) {
   x("CREATE TABLE t (a INTEGER, b TEXT, c REAL)");
   x("INSERT INTO t VALUES (?, ?, ?)", {SqlValue{}, SqlValue{}, SqlValue{}});
