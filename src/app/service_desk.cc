@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "app/app_impl.h"
+#include "app/conversation.h"
 #include "app/hooks.h"
 #include "domain/list_query.h"
 #include "store/event_log.h"
@@ -205,6 +206,31 @@ Result<json::object> App::search(const Principal& p, const QueryParams& params) 
                                   {"label", t.label},
                                   {"more", !page->at("next_cursor").is_null()},
                                   {"items", std::move(hits)}});
+  }
+  // Comments: replies (and, for staff, internal notes) on tickets the caller may see. More
+  // are fetched than shown, because some may sit on tickets the caller cannot see.
+  ORDO_ASSIGN(auto matches, impl_->store->read([&](SqlConn& c) {
+    return search_comments(c, q, limit * 4, /*public_only=*/!is_staff(p));
+  }));
+  json::array comment_hits;
+  for (const auto& m : matches) {
+    if (static_cast<std::int64_t>(comment_hits.size()) == limit) break;
+    const RecordType* t = impl_->registry->by_name(m.record_type);
+    if (!t) continue;
+    auto ticket = get(p, *t, m.record_id);  // visibility and the type's read policy
+    if (!ticket) continue;
+    json::object hit{{"comment_id", m.comment_id}, {"internal", m.internal}, {"type", t->name},
+                     {"plural", t->plural}, {"id", m.record_id}, {"number", ticket->at("number")}};
+    if (const json::value* title = ticket->if_contains("title")) hit["title"] = *title;
+    comment_hits.push_back(std::move(hit));
+  }
+  if (!comment_hits.empty()) {
+    total += static_cast<std::int64_t>(comment_hits.size());
+    groups.push_back(json::object{{"type", "comment"},
+                                  {"plural", "comments"},
+                                  {"label", "Comment"},
+                                  {"more", matches.size() > comment_hits.size()},
+                                  {"items", std::move(comment_hits)}});
   }
   return json::object{{"q", q}, {"total", total}, {"groups", std::move(groups)}};
 }

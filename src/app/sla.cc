@@ -100,16 +100,18 @@ Result<SlaEvaluation> SlaEngine::evaluate(SqlConn& c, const RecordType& t, const
     ev.problem = "the ticket has no reported_at";
     return ev;
   }
-  ORDO_ASSIGN(auto rows, c.query("SELECT a.id, a.version, a.customer, a.valid_from, a.valid_to, a.calendar, k.version "
-                                 "FROM agreements a LEFT JOIN calendars k ON k.id = a.calendar "
+  ORDO_ASSIGN(auto rows, c.query("SELECT a.id, a.version, a.customer, a.valid_from, a.valid_to, a.calendar, k.version, "
+                                 "a.applies_to FROM agreements a LEFT JOIN calendars k ON k.id = a.calendar "
                                  "WHERE a.service = ? AND a.kind = 'sla'",
                                  {*service}));
   std::vector<AgreementCandidate> cands;
   cands.reserve(rows.size());
-  for (const auto& r : rows) cands.push_back({sql_int(r[0]), opt_sql_int(r[2]), opt_sql_int(r[3]), opt_sql_int(r[4])});
-  auto pick = pick_agreement(cands, customer, *reported);
+  for (const auto& r : rows)
+    cands.push_back({sql_int(r[0]), opt_sql_int(r[2]), opt_sql_int(r[3]), opt_sql_int(r[4]),
+                     sql_null(r[7]) ? std::string() : sql_text(r[7])});
+  auto pick = pick_agreement(cands, customer, *reported, t.name);
   if (!pick) {
-    ev.problem = "no SLA of this service applies to this customer at the time reported";
+    ev.problem = "no SLA of this service applies to this customer and ticket type at the time reported";
     return ev;
   }
   const auto& row = rows[*pick];

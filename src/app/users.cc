@@ -15,7 +15,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kCols =
-    "id, username, display_name, email, roles, organisation, disabled, created_at, updated_at, auth";
+    "id, username, display_name, email, roles, organisation, disabled, created_at, updated_at, auth, manager";
 
 
 json::object user_from_row(const SqlRow& r) {
@@ -31,6 +31,7 @@ json::object user_from_row(const SqlRow& r) {
                  {"auth", sql_text(r[9])}};
   u["email"] = std::holds_alternative<std::monostate>(r[3]) ? json::value(nullptr) : json::value(sql_text(r[3]));
   u["organisation"] = std::holds_alternative<std::monostate>(r[5]) ? json::value(nullptr) : json::value(sql_int(r[5]));
+  u["manager"] = sql_null(r[10]) ? json::value(nullptr) : json::value(sql_int(r[10]));
   return u;
 }
 
@@ -82,6 +83,10 @@ Result<void> parse_user_fields(const json::object& body, bool creating, std::vec
       if (v.is_null()) sets.emplace_back("organisation", SqlValue{});
       else if (!v.is_int64() || v.as_int64() <= 0) errors.push_back({"organisation", "must be an organisation id"});
       else sets.emplace_back("organisation", v.as_int64());
+    } else if (k == "manager") {  // who approves their service requests (8.6.2)
+      if (v.is_null()) sets.emplace_back("manager", SqlValue{});
+      else if (!v.is_int64() || v.as_int64() <= 0) errors.push_back({"manager", "must be a user id"});
+      else sets.emplace_back("manager", v.as_int64());
     } else if (k == "disabled" && !creating) {
       if (!v.is_bool()) errors.push_back({"disabled", "must be true or false"});
       else disabled = v.as_bool();
@@ -100,12 +105,21 @@ Result<void> parse_user_fields(const json::object& body, bool creating, std::vec
   return {};
 }
 
-Result<void> check_org(SqlConn& c, const std::vector<std::pair<std::string, SqlValue>>& sets) {
-  for (const auto& [col, v] : sets)
-    if (col == "organisation" && std::holds_alternative<std::int64_t>(v)) {
+// The organisation and the manager a body names must exist; nobody is their own manager
+// (`self`: the user changed, 0 when creating).
+Result<void> check_refs(SqlConn& c, const std::vector<std::pair<std::string, SqlValue>>& sets, std::int64_t self) {
+  for (const auto& [col, v] : sets) {
+    if (!std::holds_alternative<std::int64_t>(v)) continue;
+    const std::int64_t id = std::get<std::int64_t>(v);
+    if (col == "organisation") {
       ORDO_ASSIGN(auto rows, c.query("SELECT 1 FROM organisations WHERE id = ?", {v}));
-      if (rows.empty()) return field_error("organisation", "no organisation with id " + std::to_string(std::get<std::int64_t>(v)));
+      if (rows.empty()) return field_error("organisation", "no organisation with id " + std::to_string(id));
+    } else if (col == "manager") {
+      if (id == self) return field_error("manager", "a user cannot be their own manager");
+      ORDO_ASSIGN(auto rows, c.query("SELECT 1 FROM users WHERE id = ?", {v}));
+      if (rows.empty()) return field_error("manager", "no user with id " + std::to_string(id));
     }
+  }
   return {};
 }
 
@@ -140,7 +154,7 @@ Result<json::object> App::create_user(const Principal& p, const json::object& bo
   ORDO_ASSIGN(std::string hash, hash_password(ldap ? random_token_hex(32) : password, impl_->options.fast_password_hashing));
   Instant now = impl_->clock->now();
   return impl_->store->write([&](SqlConn& c) -> Result<json::object> {
-    ORDO_TRY(check_org(c, sets));
+    ORDO_TRY(check_refs(c, sets, 0));
     std::string cols = "password_hash, disabled, created_at, updated_at", marks = "?, 0, ?, ?";
     std::vector<SqlValue> params{hash, now, now};
     for (const auto& [col, v] : sets) {
@@ -156,7 +170,7 @@ Result<json::object> App::create_user(const Principal& p, const json::object& bo
     json::object u = user_from_row(rows->at(0));
     ORDO_TRY(append_event(c, {now, p.user_id, p.username, "user", u.at("id").as_int64(), "user_created",
                               json::object{{"username", u.at("username")}, {"roles", u.at("roles")},
-                                           {"organisation", u.at("organisation")}}}));
+                                           {"organisation", u.at("organisation")}, {"manager", u.at("manager")}}}));
     return u;
   });
 }
@@ -250,7 +264,7 @@ Result<json::object> App::patch_user(const Principal& p, std::int64_t id, const 
   return impl_->store->write([&](SqlConn& c) -> Result<json::object> {
     ORDO_ASSIGN(auto before, c.query(std::string("SELECT ") + kCols + " FROM users WHERE id = ?", {id}));
     if (before.empty()) return not_found("no user with id " + std::to_string(id));
-    ORDO_TRY(check_org(c, sets));
+    ORDO_TRY(check_refs(c, sets, id));
     std::string set = "updated_at = ?";
     std::vector<SqlValue> params{now};
     for (const auto& [col, v] : sets) {
@@ -266,7 +280,7 @@ Result<json::object> App::patch_user(const Principal& p, std::int64_t id, const 
     json::object old_u = user_from_row(before[0]);
     json::object u = user_from_row(rows.at(0));
     json::object changes;
-    for (const char* f : {"display_name", "email", "roles", "organisation", "disabled", "auth"})
+    for (const char* f : {"display_name", "email", "roles", "organisation", "manager", "disabled", "auth"})
       if (old_u.at(f) != u.at(f)) changes[f] = json::array{old_u.at(f), u.at(f)};
     if (changes.empty()) return u;
     if (disabled && *disabled) {  // a disabled user's sessions and tokens die now

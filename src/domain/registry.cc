@@ -32,6 +32,8 @@ const Registry& default_registry() {
         .add(team_type())
         .add(agreement_type())
         .add(incident_type())
+        .add(service_request_type())
+        .add(fulfilment_task_type())
         .add(post_incident_review_type());
     return r;
   }();

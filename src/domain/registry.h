@@ -33,10 +33,14 @@ RecordType service_type();
 RecordType team_type();
 RecordType incident_type();
 RecordType post_incident_review_type();
+RecordType service_request_type();
+RecordType fulfilment_task_type();
 RecordType calendar_type();
 RecordType agreement_type();
 RecordType catalogue_item_type();
 Workflow service_workflow();
 Workflow incident_workflow();
+Workflow service_request_workflow();
+Workflow fulfilment_task_workflow();
 
 }  // namespace ordo

@@ -3,8 +3,10 @@
 //
 //   calendar        CAL  8.3.3  business hours: IANA zone, intervals per weekday, holidays
 //   agreement       AGR  8.3.3  SLA (customer) | OLA (team) | UC (supplier): per-priority
-//                               targets, pause statuses, at-risk threshold, validity
-//   catalogue_item  CAT  8.2.4  a requestable offering of a service
+//                               targets, pause statuses, at-risk threshold, validity, and
+//                               the ticket type it covers (applies_to; empty: all)
+//   catalogue_item  CAT  8.2.4  a requestable offering of a service: who fulfils it and
+//                               whether (and by whom) a request for it is approved (8.6.2)
 //
 // The structured members (calendar hours, agreement targets) are kJson fields whose checks
 // are the clock's own parsers (Calendar::from_json, SlaTerms::from_json), so what the API
@@ -48,6 +50,30 @@ Result<void> check_calendar(json::object& values) {
 
 bool blank(const json::value& v) { return v.is_null(); }
 
+// Whether a ticket of type `ticket_type` ("": of any ticket type, i.e. any type with an SLA
+// clock) can wait in `status`: an open status that is neither the initial one (leaving it is
+// the response) nor the resolved one.
+bool can_wait_in(const std::string& ticket_type, const std::string& status) {
+  for (const auto& t : default_registry().types()) {
+    if (t.sla_resolved_state.empty() || !t.workflow || (!ticket_type.empty() && t.name != ticket_type)) continue;
+    const Workflow& w = *t.workflow;
+    if (w.has_state(status) && status != w.initial && status != t.sla_resolved_state &&
+        std::find(w.final_states.begin(), w.final_states.end(), status) == w.final_states.end())
+      return true;
+  }
+  return false;
+}
+
+// A catalogue item that needs approval says whose: the requester's manager (the default) or
+// a named approver.
+Result<void> check_catalogue_item(json::object& values) {
+  const bool named = values["approval_by"] == "named";
+  if (named && blank(values["approver"]))
+    return field_error("approver", "is required when approval_by is 'named'");
+  if (!named && !blank(values["approver"]) && values["approval_by"].is_null()) values["approval_by"] = "named";
+  return {};
+}
+
 Result<void> check_agreement(json::object& values) {
   std::vector<FieldError> errors;
   std::string kind(values["kind"].is_string() ? values["kind"].as_string() : "");
@@ -76,14 +102,14 @@ Result<void> check_agreement(json::object& values) {
       else if (t.response > t.resolution)
         errors.push_back({"targets." + p + ".response", "is longer than the resolution target"});
     }
-    // A pause status must be an open status a ticket can wait in: not new, resolved or final.
-    Workflow w = incident_workflow();
+    // A pause status must be an open status a ticket the agreement covers can wait in.
+    std::string applies_to(values["applies_to"].is_string() ? values["applies_to"].as_string() : "");
     for (std::size_t i = 0; i < parsed->pause_statuses.size(); ++i) {
       const std::string& s = parsed->pause_statuses[i];
-      bool ok = w.has_state(s) && s != w.initial && s != "resolved" &&
-                std::find(w.final_states.begin(), w.final_states.end(), s) == w.final_states.end();
-      if (!ok) errors.push_back({"pause_statuses[" + std::to_string(i) + "]",
-                                 "'" + s + "' is not a status a ticket can wait in (e.g. pending_customer)"});
+      if (!can_wait_in(applies_to, s))
+        errors.push_back({"pause_statuses[" + std::to_string(i) + "]",
+                          "'" + s + "' is not a status " + (applies_to.empty() ? std::string("a ticket") : "a " + applies_to) +
+                              " can wait in (e.g. " + (applies_to == "service_request" ? "awaiting_approval" : "pending_customer") + ")"});
     }
   }
   const json::value& from = values["valid_from"];
@@ -119,6 +145,7 @@ RecordType agreement_type() {
       .add(ref("customer", "organisation").tenant())
       .add(ref("team", "team").indexed().internal())
       .add(ref("supplier", "organisation").indexed().internal())
+      .add(choice("applies_to", {"incident", "service_request"}).indexed().labelled("Applies to (empty: every ticket)"))
       .add(ref("calendar", "calendar").labelled("Calendar (empty: 24x7)"))
       .add(json_field("targets").required().labelled("Targets per priority (business seconds)"))
       .add(json_field("pause_statuses").defaults_to(R"(["pending_customer"])"))
@@ -139,10 +166,13 @@ RecordType catalogue_item_type() {
       .add(text("name").required().searchable().indexed().max_len(200))
       .add(text("description").searchable().multiline())
       .add(boolean("approval_required").defaults_to("false"))
+      .add(choice("approval_by", {"manager", "named"}).internal().labelled("Approved by (manager: the requester's)"))
+      .add(ref("approver", "user").internal().labelled("Named approver"))
       .add(text("fulfilment_instructions").multiline().internal())
       .add(ref("fulfilment_group", "team").indexed().internal())
       .add(boolean("active").defaults_to("true").indexed());
   t.policies = provider_internal_policies();
+  t.check = check_catalogue_item;
   return t;
 }
 

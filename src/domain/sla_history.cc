@@ -58,17 +58,19 @@ StatusModel status_model(const RecordType& t) {
 }
 
 std::optional<std::size_t> pick_agreement(std::span<const AgreementCandidate> candidates,
-                                          std::optional<std::int64_t> customer, Instant at) {
+                                          std::optional<std::int64_t> customer, Instant at,
+                                          std::string_view ticket_type) {
   std::optional<std::size_t> best;
   auto rank = [&](const AgreementCandidate& a) {
-    // (specific, valid_from, -id): larger is better
-    return std::tuple(a.customer.has_value(), a.valid_from.value_or(INT64_MIN), -a.id);
+    // (customer-specific, type-specific, valid_from, -id): larger is better
+    return std::tuple(a.customer.has_value(), !a.applies_to.empty(), a.valid_from.value_or(INT64_MIN), -a.id);
   };
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const auto& a = candidates[i];
     if (a.valid_from && at < *a.valid_from) continue;
     if (a.valid_to && at >= *a.valid_to) continue;
     if (a.customer && (!customer || *a.customer != *customer)) continue;
+    if (!a.applies_to.empty() && a.applies_to != ticket_type) continue;
     if (!best || rank(a) > rank(candidates[*best])) best = i;
   }
   return best;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -53,14 +54,18 @@ struct AgreementCandidate {
   std::int64_t id = 0;
   std::optional<std::int64_t> customer;  // null: every customer of the service
   std::optional<Instant> valid_from, valid_to;
+  std::string applies_to;  // the ticket type it covers ("incident"); empty: every ticket type
 };
 
 // DESIGN.md: the most specific agreement wins. Among the candidates (SLAs of the ticket's
-// service) valid at `at` (valid_from <= at < valid_to, open ends unbounded) and applying to
-// the ticket's customer (theirs or unrestricted): one for this customer beats one for every
-// customer; then the latest valid_from; then the lowest id. nullopt when none applies.
+// service) valid at `at` (valid_from <= at < valid_to, open ends unbounded), applying to
+// the ticket's customer (theirs or unrestricted) and to its type `ticket_type` (that type or
+// unrestricted): one for this customer beats one for every customer; then one for this
+// ticket type beats one for every type; then the latest valid_from; then the lowest id.
+// nullopt when none applies.
 std::optional<std::size_t> pick_agreement(std::span<const AgreementCandidate> candidates,
-                                          std::optional<std::int64_t> customer, Instant at);
+                                          std::optional<std::int64_t> customer, Instant at,
+                                          std::string_view ticket_type = {});
 
 // The ticket's sla_* fields (record_type.h sla_fields()) for a clock result; all null when
 // no agreement applies (agreement_id == 0 or result == nullptr). sla_due_at is the earliest

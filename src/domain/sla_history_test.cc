@@ -68,6 +68,33 @@ TEST(PickAgreement, MostSpecificThenLatestThenLowestId) {
   EXPECT_FALSE(pick_agreement(std::span<const AgreementCandidate>{}, 7, 0));
 }
 
+TEST(PickAgreement, TypeSpecificAfterCustomerSpecific) {
+  std::vector<AgreementCandidate> c{
+      {1, std::nullopt, std::nullopt, std::nullopt, ""},                 // every ticket
+      {2, std::nullopt, std::nullopt, std::nullopt, "service_request"},  // requests of everyone
+      {3, 7, std::nullopt, std::nullopt, ""},                            // every ticket of customer 7
+      {4, 8, std::nullopt, std::nullopt, "incident"},                    // incidents of customer 8
+  };
+  auto id = [&](std::optional<std::int64_t> customer, std::string_view type) -> std::int64_t {
+    auto i = pick_agreement(c, customer, 0, type);
+    return i ? c[*i].id : 0;
+  };
+  EXPECT_EQ(id(9, "service_request"), 2);  // the type-specific one beats the general one
+  EXPECT_EQ(id(9, "incident"), 1);         // a request-only agreement never covers incidents
+  EXPECT_EQ(id(7, "service_request"), 3);  // the customer's own agreement is more specific still
+  EXPECT_EQ(id(8, "incident"), 4);
+  EXPECT_EQ(id(8, "service_request"), 2);
+  EXPECT_EQ(id(9, ""), 1);                 // no type named: only agreements for every type
+}
+
+TEST(SlaTimeline, StatusModelOfServiceRequests) {
+  StatusModel m = status_model(service_request_type());
+  EXPECT_EQ(m.initial, "submitted");
+  EXPECT_EQ(m.resolved, "fulfilled");
+  EXPECT_EQ(m.open, (std::vector<std::string>{"submitted", "awaiting_approval", "approved", "fulfilling"}));
+  EXPECT_EQ(m.final_statuses, (std::vector<std::string>{"rejected", "closed", "cancelled"}));
+}
+
 TEST(SlaColumns, NullWithoutAgreementAndFiguresWithOne) {
   json::object none = sla_columns(0, nullptr);
   for (const auto& [k, v] : none) EXPECT_TRUE(v.is_null()) << k;

@@ -237,6 +237,22 @@ TEST_P(ServiceDesk, SearchFindsAcrossTypesWithinWhatTheCallerMaySee) {
   ASSERT_EQ(mine.status, 200) << mine.body;
   EXPECT_EQ(mine.json().at("total"), 1);
   EXPECT_EQ(client().get("/api/v1/search?q=%20").status, 400);
+  // Comments: a requester finds public replies on their tickets, never internal notes.
+  std::int64_t id = incident("Printer offline").at("id").as_int64();
+  ASSERT_EQ(client().post(path(id) + "/comments", R"({"body":"Replaced the toner cartridge","internal":false})").status, 201);
+  ASSERT_EQ(client().post(path(id) + "/comments", R"({"body":"Toner supplier invoice pending","internal":true})").status, 201);
+  auto staff = client().get("/api/v1/search?q=toner").json();
+  std::size_t staff_comments = 0, portal_comments = 0;
+  for (const auto& g : staff.at("groups").as_array())
+    if (g.at("type") == "comment") staff_comments = g.at("items").as_array().size();
+  auto pj = portal.get("/api/v1/search?q=toner").json();
+  for (const auto& g : pj.at("groups").as_array())
+    if (g.at("type") == "comment") {
+      portal_comments = g.at("items").as_array().size();
+      EXPECT_EQ(g.at("items").at(0).at("internal"), false);
+    }
+  EXPECT_EQ(staff_comments, 2u);
+  EXPECT_EQ(portal_comments, 1u);
 }
 
 TEST_P(ServiceDesk, TicketReportComputesTheKpis) {
