@@ -207,6 +207,16 @@ class App {
   // first_number, last_number, seconds, dry_run}.
   Result<boost::json::object> import_incidents(const Principal& p, std::string_view ndjson,
                                                const ImportOptions& options);
+  // A ServiceNow incident event log (CSV, one row per audit snapshot of an incident;
+  // src/app/import_servicenow.cc, docs/import/servicenow.md): one incident per source
+  // incident, with its number, priority, counters and timestamps as recorded and its history
+  // rebuilt from the rows. Checked whole first as above (errors "line N: column"); then the
+  // assignment groups that have no team become teams, and the incidents are written in
+  // batches of batch_size incidents. Same roles. Returns {rows, incidents, imported, events,
+  // batches, teams_created (teams_to_create on a dry run), first_number, last_number,
+  // seconds, dry_run}.
+  Result<boost::json::object> import_servicenow(const Principal& p, std::string_view csv,
+                                                const ImportOptions& options);
 
   // --- Operations ---
   Result<void> health();  // the database answers

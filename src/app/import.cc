@@ -1,15 +1,16 @@
-// Import of incidents with their history (App::import_incidents, docs/import/ndjson.md).
+// Import of incidents with their history (App::import_incidents, docs/import/ndjson.md),
+// and the write phase every importer shares (app/import_common.h).
 //
 // Two phases:
 //  1. Check. Every non-blank line is parsed and planned (domain/import_line.h) with its
 //     service, customer and team names resolved (one read of each name table per import)
 //     and its number checked against the rest of the file and the database. Any error
 //     anywhere ends the import here, before anything is written, with every error listed.
-//  2. Write. Lines go to the store in batches, one Store::write (one transaction) per
-//     batch, so a batch is all-or-nothing. Each ticket is inserted in its final state, its
-//     history appended as events at their original times (the create at reported_at), and
-//     then the SLA engine's refresh rebuilds its sla_* fields and due-queue row from that
-//     stored history, as of now.
+//  2. Write (write_import). Tickets go to the store in batches, one Store::write (one
+//     transaction) per batch, so a batch is all-or-nothing. Each ticket is inserted in its
+//     final state, its history appended as events at their original times (the create at
+//     reported_at), and then the SLA engine's refresh rebuilds its sla_* fields and
+//     due-queue row from that stored history, as of now.
 // Parsed lines and plans are not kept between the passes: each pass parses the line again
 // with the same `now` (pure, so the result is the same), which keeps memory proportional to
 // the input rather than to 100k planned tickets.
@@ -21,6 +22,7 @@
 #include <boost/json.hpp>
 
 #include "app/app_impl.h"
+#include "app/import_common.h"
 #include "domain/import_line.h"
 #include "store/event_log.h"
 #include "store/record_store.h"
@@ -31,12 +33,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::int64_t kMaxBatch = 10000;
-constexpr std::size_t kNumbersPerQuery = 500;
-
-bool may_import(const Principal& p) {
-  return p.has_role("admin") || p.has_role("process_manager") || p.has_role("process_manager:incident");
-}
 
 struct Line {
   std::int64_t no = 0;     // 1-based line number in the input
@@ -66,16 +62,6 @@ std::string line_field(std::int64_t no, const std::string& field) {
   return "line " + std::to_string(no) + (field.empty() ? "" : ": " + field);
 }
 
-// name → ids of one reference table (names need not be unique: two hits are ambiguous).
-using NameIndex = std::map<std::string, std::vector<std::int64_t>, std::less<>>;
-
-Result<NameIndex> load_names(SqlConn& c, const RecordType& t) {
-  ORDO_ASSIGN(auto rows, c.query("SELECT id, name FROM " + t.plural));
-  NameIndex idx;
-  for (const auto& r : rows) idx[sql_text(r[1])].push_back(sql_int(r[0]));
-  return idx;
-}
-
 std::optional<std::int64_t> resolve(const NameIndex& idx, const std::string& name, const char* field,
                                     const char* what, std::int64_t line_no, std::vector<FieldError>& errors) {
   if (name.empty()) return std::nullopt;
@@ -92,8 +78,25 @@ std::optional<std::int64_t> resolve(const NameIndex& idx, const std::string& nam
   return it->second.front();
 }
 
-// The numbers among `wanted` that the table already has.
+}  // namespace
+
+Result<void> check_import_request(const Principal& p, const App::ImportOptions& options) {
+  if (!p.has_role("admin") && !p.has_role("process_manager") && !p.has_role("process_manager:incident"))
+    return Error{ErrorKind::kForbidden, "importing incidents needs the admin or process_manager role", {}, {}};
+  if (options.batch_size < 1 || options.batch_size > kMaxImportBatch)
+    return field_error("batch_size", "must be between 1 and " + std::to_string(kMaxImportBatch));
+  return {};
+}
+
+Result<NameIndex> load_names(SqlConn& c, const RecordType& t) {
+  ORDO_ASSIGN(auto rows, c.query("SELECT id, name FROM " + t.plural));
+  NameIndex idx;
+  for (const auto& r : rows) idx[sql_text(r[1])].push_back(sql_int(r[0]));
+  return idx;
+}
+
 Result<std::set<std::string>> taken_numbers(SqlConn& c, const RecordType& t, const std::vector<std::string>& wanted) {
+  constexpr std::size_t kNumbersPerQuery = 500;
   std::set<std::string> taken;
   for (std::size_t i = 0; i < wanted.size(); i += kNumbersPerQuery) {
     std::size_t n = std::min(kNumbersPerQuery, wanted.size() - i);
@@ -115,14 +118,84 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-}  // namespace
+Result<ImportWritten> write_import(Store& store, SlaEngine& sla, const Clock& clock, const Principal& p,
+                                   const RecordType& t, const ImportSource& src, const App::ImportOptions& options,
+                                   std::chrono::steady_clock::time_point started) {
+  // Each batch is planned on this thread while the previous one is written (the writer
+  // thread, shared with live commands, only runs the SQL), and written through
+  // Store::write on a helper thread so the two overlap.
+  struct Batch {
+    std::size_t from = 0, to = 0;
+    std::vector<ImportItem> items;
+    std::size_t current = 0;  // the ticket being written, for errors
+  };
+  auto plan_batch = [&](std::size_t from) -> Result<Batch> {
+    Batch b{from, std::min(src.count, from + static_cast<std::size_t>(options.batch_size)), {}, from};
+    ORDO_ASSIGN(b.items, src.plan(b.from, b.to));
+    return b;
+  };
+  auto write_batch = [&](Batch& b) -> Result<std::vector<std::string>> {
+    const Instant batch_now = clock.now();
+    return store.write([&](SqlConn& c) -> Result<std::vector<std::string>> {
+      std::vector<std::string> out;
+      out.reserve(b.items.size());
+      for (std::size_t i = b.from; i < b.to; ++i) {
+        b.current = i;
+        auto& [number, plan] = b.items[i - b.from];
+        ORDO_ASSIGN(json::object rec, insert_record_with_past(c, t, plan.record, number, plan.created_at,
+                                                              plan.updated_at, p.user_id));
+        const std::int64_t id = rec.at("id").as_int64();
+        for (auto& e : plan.events) {
+          if (e.action == "create") e.data["number"] = rec.at("number");
+          ORDO_TRY(append_event(c, {e.at, p.user_id, p.username, t.name, id, e.action, std::move(e.data)}));
+        }
+        if (src.refresh_sla) ORDO_TRY(sla.refresh(c, t, id, batch_now));
+        out.emplace_back(rec.at("number").as_string());
+      }
+      return out;
+    });
+  };
+  ImportWritten w;
+  Result<Batch> next = plan_batch(0);
+  while (true) {
+    if (!next) return next.take_error();  // cannot happen: every ticket was planned in the check
+    Batch b = std::move(*next);
+    auto writing = std::async(std::launch::async, [&] { return write_batch(b); });
+    const bool more = b.to < src.count;
+    if (more) next = plan_batch(b.to);
+    auto numbers_written = writing.get();
+    if (!numbers_written) {
+      Error e = numbers_written.take_error();
+      std::string before = w.imported == 0 ? std::string("nothing was imported before it")
+                                           : std::to_string(w.imported) + " " + src.unit + "(s) in " +
+                                                 std::to_string(w.batches) + " batch(es) were imported before it (" +
+                                                 w.first_number + " … " + w.last_number + ")";
+      std::string where = "batch " + std::to_string(w.batches + 1) + " (lines " +
+                          std::to_string(src.lines(b.from).first) + "–" + std::to_string(src.lines(b.to - 1).second) +
+                          ") was rolled back";
+      const std::int64_t line = src.lines(b.current).first;
+      if (e.kind == ErrorKind::kConflict && e.fields.empty())  // a kept number taken since the check
+        e.fields.push_back({line_field(line, "number"), "is already used by an incident (taken during the import)"});
+      else
+        for (auto& f : e.fields) f.field = line_field(line, f.field);
+      e.message = where + " at line " + std::to_string(line) + ": " + e.message + "; " + before;
+      return e;
+    }
+    for (const auto& item : b.items) w.events += static_cast<std::int64_t>(item.plan.events.size());
+    if (w.first_number.empty() && !numbers_written->empty()) w.first_number = numbers_written->front();
+    if (!numbers_written->empty()) w.last_number = numbers_written->back();
+    w.imported += static_cast<std::int64_t>(b.to - b.from);
+    ++w.batches;
+    if (options.progress)
+      options.progress({w.imported, static_cast<std::int64_t>(src.count), w.batches, seconds_since(started)});
+    if (!more) break;
+  }
+  return w;
+}
 
 Result<json::object> App::import_incidents(const Principal& p, std::string_view ndjson, const ImportOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  if (!may_import(p))
-    return Error{ErrorKind::kForbidden, "importing incidents needs the admin or process_manager role", {}, {}};
-  if (options.batch_size < 1 || options.batch_size > kMaxBatch)
-    return field_error("batch_size", "must be between 1 and " + std::to_string(kMaxBatch));
+  ORDO_TRY(check_import_request(p, options));
   const Registry& reg = *impl_->registry;
   const RecordType& t = *reg.by_name("incident");
   const Instant now = impl_->clock->now();
@@ -196,82 +269,24 @@ Result<json::object> App::import_incidents(const Principal& p, std::string_view 
   }
 
   // --- Phase 2: write, one transaction per batch ---
-  // Each batch is planned on this thread while the previous one is written (the writer
-  // thread, shared with live commands, only runs the SQL), and written through
-  // Store::write on a helper thread so the two overlap.
-  struct Batch {
-    std::size_t from = 0, to = 0;
-    std::vector<std::pair<std::string, ImportPlan>> plans;  // (kept number, plan)
-    std::int64_t current = 0;                              // the line being written, for errors
-  };
-  auto plan_batch = [&](std::size_t from) -> Result<Batch> {
-    Batch b{from, std::min(lines.size(), from + static_cast<std::size_t>(options.batch_size)), {}, 0};
-    b.plans.reserve(b.to - b.from);
-    for (std::size_t i = b.from; i < b.to; ++i) {
+  ImportSource src;
+  src.count = lines.size();
+  src.lines = [&](std::size_t i) { return std::pair{lines[i].no, lines[i].no}; };
+  src.plan = [&](std::size_t from, std::size_t to) -> Result<std::vector<ImportItem>> {
+    std::vector<ImportItem> items;
+    items.reserve(to - from);
+    for (std::size_t i = from; i < to; ++i) {
       ORDO_ASSIGN(ImportLine line, parse_import_line(lines[i].text, now));
       ORDO_ASSIGN(ImportPlan plan, plan_import(t, line, lines[i].refs));
-      b.plans.emplace_back(std::move(line.number), std::move(plan));
+      items.push_back({std::move(line.number), std::move(plan)});
     }
-    return b;
+    return items;
   };
-  SlaEngine& sla = *impl_->sla;
-  auto write_batch = [&](Batch& b) -> Result<std::vector<std::string>> {
-    const Instant batch_now = impl_->clock->now();
-    return impl_->store->write([&](SqlConn& c) -> Result<std::vector<std::string>> {
-      std::vector<std::string> out;
-      out.reserve(b.plans.size());
-      for (std::size_t i = b.from; i < b.to; ++i) {
-        b.current = lines[i].no;
-        auto& [number, plan] = b.plans[i - b.from];
-        ORDO_ASSIGN(json::object rec, insert_record_with_past(c, t, plan.record, number, plan.created_at,
-                                                              plan.updated_at, p.user_id));
-        const std::int64_t id = rec.at("id").as_int64();
-        for (auto& e : plan.events) {
-          if (e.action == "create") e.data["number"] = rec.at("number");
-          ORDO_TRY(append_event(c, {e.at, p.user_id, p.username, t.name, id, e.action, std::move(e.data)}));
-        }
-        ORDO_TRY(sla.refresh(c, t, id, batch_now));
-        out.emplace_back(rec.at("number").as_string());
-      }
-      return out;
-    });
-  };
-  std::string first_number, last_number;
-  std::int64_t done = 0, batches = 0;
-  Result<Batch> next = plan_batch(0);
-  while (true) {
-    if (!next) return next.take_error();  // cannot happen: every line was planned in phase 1
-    Batch b = std::move(*next);
-    auto writing = std::async(std::launch::async, [&] { return write_batch(b); });
-    const bool more = b.to < lines.size();
-    if (more) next = plan_batch(b.to);
-    auto numbers_written = writing.get();
-    if (!numbers_written) {
-      Error e = numbers_written.take_error();
-      std::string before = done == 0 ? std::string("nothing was imported before it")
-                                     : std::to_string(done) + " line(s) in " + std::to_string(batches) +
-                                           " batch(es) were imported before it (" + first_number + " … " +
-                                           last_number + ")";
-      std::string where = "batch " + std::to_string(batches + 1) + " (lines " + std::to_string(lines[b.from].no) +
-                          "–" + std::to_string(lines[b.to - 1].no) + ") was rolled back";
-      if (e.kind == ErrorKind::kConflict && e.fields.empty())  // a kept number taken since the check
-        e.fields.push_back({line_field(b.current, "number"), "is already used by an incident (taken during the import)"});
-      else
-        for (auto& f : e.fields) f.field = line_field(b.current, f.field);
-      e.message = where + " at line " + std::to_string(b.current) + ": " + e.message + "; " + before;
-      return e;
-    }
-    if (first_number.empty() && !numbers_written->empty()) first_number = numbers_written->front();
-    if (!numbers_written->empty()) last_number = numbers_written->back();
-    done += static_cast<std::int64_t>(b.to - b.from);
-    ++batches;
-    if (options.progress) options.progress({done, total, batches, seconds_since(started)});
-    if (!more) break;
-  }
-  report["imported"] = done;
-  report["batches"] = batches;
-  report["first_number"] = first_number;
-  report["last_number"] = last_number;
+  ORDO_ASSIGN(ImportWritten w, write_import(*impl_->store, *impl_->sla, *impl_->clock, p, t, src, options, started));
+  report["imported"] = w.imported;
+  report["batches"] = w.batches;
+  report["first_number"] = w.first_number;
+  report["last_number"] = w.last_number;
   report["seconds"] = seconds_since(started);
   return report;
 }
