@@ -147,6 +147,19 @@ class App {
                                               std::optional<std::int64_t> expected_version,
                                               const boost::json::object& body);
 
+  // --- Knowledge (src/app/knowledge.cc, docs/knowledge.md) ---
+  // GET /api/v1/knowledge?q=&service=&limit=&cursor=: the readers' view of knowledge
+  // articles, most used first. Those who may not read the type (requesters) get published
+  // articles for customers only; staff get published ones of any audience, or status=S.
+  // q= is the type's full-text index. Items: id, number, title, summary, keywords,
+  // body_html, services, review_by, published_at, revision, used_to_resolve (+ status and
+  // audience for staff).
+  Result<boost::json::object> knowledge(const Principal& p, const QueryParams& params);
+  // GET /api/v1/knowledge_articles/{id}/revisions: every published revision, oldest first,
+  // rebuilt from the article's history: {revision, published_at, published_by,
+  // published_by_id, title, summary, keywords, body, body_html, audience}.
+  Result<boost::json::object> knowledge_revisions(const Principal& p, std::int64_t id);
+
   // --- Authentication ---
   // Throttled per account and per source (kTooManyRequests with retry_after). A session
   // the client already had (`previous_session`) is ended: sessions rotate on login.

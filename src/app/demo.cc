@@ -66,16 +66,39 @@ Result<int> load_demo_data(App& app) {
                        {"description", "Remote access for a user, with a client certificate."}}));
   ORDO_TRY(make(item, {{"service", erp}, {"name", "ERP role change"}, {"approval_required", true},
                        {"description", "Add or remove an ERP authorisation role."}}));
+  // Knowledge (7.6): one article for customers, one for the desk, both published.
+  const RecordType& kb = *reg.by_name("knowledge_article");
+  const std::string review_by = format_rfc3339(app.clock().now() + 180 * 86400);
+  auto article = [&](json::object body) -> Result<std::int64_t> {
+    ORDO_ASSIGN(auto id, make(kb, std::move(body)));
+    ORDO_TRY(app.transition(sys, kb, id, std::nullopt, json::object{{"to", "in_review"}}));
+    ORDO_TRY(app.transition(sys, kb, id, std::nullopt, json::object{{"to", "published"}, {"review_by", review_by}}));
+    return id;
+  };
+  ORDO_ASSIGN(auto vpn_kb, article({{"title", "The VPN disconnects every few minutes"}, {"audience", "customers"},
+                                    {"summary", "Lower the MTU of the VPN adapter to 1400."},
+                                    {"keywords", "vpn anyconnect mtu disconnect drops"}, {"services", json::array{vpn}},
+                                    {"body", "Some home routers drop large packets inside the tunnel.\n\n"
+                                             "1. Open **VPN settings → Adapter**.\n2. Set the MTU:\n\n"
+                                             "| Setting | Value |\n|---|---|\n| MTU | 1400 |\n\n"
+                                             "3. Reconnect. If it still drops, report an incident on *Remote access VPN*.\n"}}));
+  ORDO_TRY(article({{"title", "Restarting the mail connector"}, {"services", json::array{email}},
+                    {"summary", "When Outlook cannot connect: check and restart the connector service."},
+                    {"keywords", "outlook exchange connector restart"},
+                    {"body", "- [ ] Check the connector's queue length on the mail gateway\n"
+                             "- [ ] `systemctl restart mail-connector` on both nodes\n"
+                             "- [ ] Confirm with the caller that Outlook reconnects\n"}}));
   struct Demo {
     const char* title;
     std::int64_t service, customer, impact, urgency;
     const char* path;  // comma-separated statuses to walk through
+    std::int64_t article = 0;  // the knowledge article it is resolved with
   };
   const Demo demos[] = {
       {"Outlook cannot connect to the mail server", email, acme, 1, 1, "in_progress"},
       {"Shared mailbox missing for finance", email, acme, 3, 2, ""},
       {"ERP invoice run fails with timeout", erp, globex, 2, 1, "in_progress,pending_supplier"},
-      {"VPN drops every 10 minutes", vpn, globex, 2, 2, "in_progress,resolved"},
+      {"VPN drops every 10 minutes", vpn, globex, 2, 2, "in_progress,resolved", vpn_kb},
       {"Printer queue stuck on floor 3", erp, acme, 3, 3, "in_progress,resolved,closed"},
       {"Calendar invites arrive late", email, globex, 3, 2, "in_progress,pending_customer"},
       {"Cannot log in to ERP after password change", erp, acme, 2, 2, "cancelled"},
@@ -94,6 +117,7 @@ Result<int> load_demo_data(App& app) {
       if (body["to"] == "resolved") {
         body["resolution_code"] = "fixed";
         body["resolution_note"] = "Fixed and confirmed with the caller.";
+        if (d.article) body["knowledge_article"] = d.article;
       }
       ORDO_TRY(app.transition(sys, inc, id, std::nullopt, body));
       start = comma + 1;

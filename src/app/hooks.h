@@ -77,6 +77,7 @@ void install_process_hooks(HookTable& hooks, const Registry& reg, const AppOptio
 
 // Modules' installers.
 void install_incident_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // incident_process.cc
+void install_knowledge_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // knowledge.cc
 void install_service_request_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // service_requests.cc
 
 }  // namespace ordo

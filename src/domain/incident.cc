@@ -76,6 +76,7 @@ RecordType incident_type() {
       .add(choice("resolution_code", {"fixed", "workaround", "no_fault_found", "duplicate",
                                       "user_error", "not_reproducible"}))
       .add(text("resolution_note").multiline())
+      .add(ref("knowledge_article", "knowledge_article").indexed().internal().labelled("Used to resolve"))  // knowledge.cc counts it
       .add(timestamp("resolved_at").readonly().indexed())
       .add(timestamp("closed_at").readonly());
   for (auto& f : satisfaction_fields()) t.add(std::move(f));

@@ -34,7 +34,8 @@ const Registry& default_registry() {
         .add(incident_type())
         .add(service_request_type())
         .add(fulfilment_task_type())
-        .add(post_incident_review_type());
+        .add(post_incident_review_type())
+        .add(knowledge_article_type());
     return r;
   }();
   return reg;

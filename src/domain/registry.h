@@ -33,6 +33,7 @@ RecordType service_type();
 RecordType team_type();
 RecordType incident_type();
 RecordType post_incident_review_type();
+RecordType knowledge_article_type();  // knowledge.cc (7.6)
 RecordType service_request_type();
 RecordType fulfilment_task_type();
 RecordType calendar_type();
@@ -40,6 +41,7 @@ RecordType agreement_type();
 RecordType catalogue_item_type();
 Workflow service_workflow();
 Workflow incident_workflow();
+Workflow knowledge_workflow();
 Workflow service_request_workflow();
 Workflow fulfilment_task_workflow();
 

@@ -67,6 +67,10 @@ Response sla_handler(App& app, const Request& req, const PathParams& params, con
 Response catalogue_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 Response sla_report_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 
+// --- Knowledge (knowledge_handlers.cc) ---
+Response knowledge_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response knowledge_revisions_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+
 // --- Service requests (request_handlers.cc) ---
 Response approval_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 

@@ -116,6 +116,8 @@ std::vector<Route> api_routes(const RouterOptions& o) {
       {"GET", "/api/v1/meta", A::kAuthenticated, meta_handler, Rule::kAnyUser},
       {"GET", "/api/v1/catalogue", A::kAuthenticated, catalogue_handler, Rule::kAnyUser},
       {"GET", "/api/v1/reports/sla", A::kAuthenticated, sla_report_handler, Rule::kStaffRead},
+      {"GET", "/api/v1/knowledge", A::kAuthenticated, knowledge_handler, Rule::kAnyUser},
+      {"GET", "/api/v1/knowledge_articles/{id}/revisions", A::kAuthenticated, knowledge_revisions_handler, Rule::kRecordRead},
       {"POST", "/api/v1/service_requests/{id}/approval", A::kAuthenticated, approval_handler, Rule::kApprover},
       {"GET", "/api/v1/{type}", A::kAuthenticated, list_records_handler, Rule::kRecordRead},
       {"POST", "/api/v1/{type}", A::kAuthenticated, create_record_handler, Rule::kRecordCreate},

@@ -192,6 +192,13 @@ Result<void> ensure_schema(SqlConn& c, const Registry& reg) {
   ORDO_TRY(c.exec("CREATE TABLE IF NOT EXISTS sla_timers (record_type TEXT NOT NULL, record_id BIGINT NOT NULL, "
                   "due_at BIGINT, fired BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (record_type, record_id))"));
   ORDO_TRY(c.exec("CREATE INDEX IF NOT EXISTS sla_timers_due_idx ON sla_timers (due_at) WHERE due_at IS NOT NULL"));
+  // Knowledge (src/app/knowledge.cc): an article's services as rows (the portal's service=
+  // filter), and the incidents resolved with an article, each counted once.
+  ORDO_TRY(c.exec("CREATE TABLE IF NOT EXISTS knowledge_article_services (service BIGINT NOT NULL, "
+                  "article BIGINT NOT NULL, PRIMARY KEY (service, article))"));
+  ORDO_TRY(c.exec("CREATE INDEX IF NOT EXISTS knowledge_article_services_article_idx ON knowledge_article_services (article)"));
+  ORDO_TRY(c.exec("CREATE TABLE IF NOT EXISTS knowledge_article_uses (article BIGINT NOT NULL, incident BIGINT NOT NULL, "
+                  "at BIGINT NOT NULL, PRIMARY KEY (article, incident))"));
   for (const auto& t : reg.types()) ORDO_TRY(ensure_type_table(c, t));
   return set_meta(c, "schema_version", std::to_string(kSchemaVersion));
 }

@@ -90,6 +90,8 @@ class Isolation : public ApiTest {
           .at("id").as_int64();
     };
     records_["incidents"] = {incident(own_org_), incident(foreign_org_)};
+    std::int64_t article = create("knowledge_articles", create_body("knowledge_articles")).at("id").as_int64();
+    records_["knowledge_articles"] = {article, article};
   }
 
   // A valid body for creating a record of `plural` as `role`.
@@ -98,6 +100,7 @@ class Isolation : public ApiTest {
     if (plural == "services") return R"({"name":"New service"})";
     if (plural == "teams") return R"({"name":"New team"})";
     if (plural == "incidents") return R"({"title":"From the portal","impact":3,"urgency":3})";
+    if (plural == "knowledge_articles") return R"({"title":"Reset a password","body":"Use the portal."})";
     if (plural == "calendars") return R"({"name":"Office","timezone":"Europe/Berlin","hours":{"mon":[["09:00","17:00"]]}})";
     if (plural == "catalogue_items") return R"({"name":"New laptop","service":)" + std::to_string(svc_) + "}";
     if (plural == "service_requests")
@@ -112,6 +115,7 @@ class Isolation : public ApiTest {
   std::string patch_body(const std::string& plural) {
     if (plural == "incidents") return R"({"title":"Renamed"})";
     if (plural == "catalogue_items") return R"({"name":"Renamed"})";
+    if (plural == "knowledge_articles") return R"({"summary":"changed"})";
     if (plural == "service_requests" || plural == "fulfilment_tasks") return R"({"title":"Renamed"})";
     if (plural == "organisations" || plural == "services" || plural == "teams" || plural == "calendars" ||
         plural == "agreements")
@@ -133,6 +137,20 @@ std::string target_for(std::string pattern, const std::string& type, std::int64_
   sub("{type}", type);
   sub("{id}", std::to_string(id));
   return pattern;
+}
+
+// The plural a one-type route names literally: /api/v1/knowledge_articles/{id}/revisions.
+std::string literal_type(const std::string& pattern) {
+  const std::string prefix = "/api/v1/";
+  if (!pattern.starts_with(prefix)) return "";
+  return pattern.substr(prefix.size(), pattern.find('/', prefix.size()) - prefix.size());
+}
+
+// True when a list of comments or attachments shows something internal.
+bool lists_internal(const json::value& v) {
+  for (const auto& it : v.at("items").as_array())
+    if (const json::value* in = it.as_object().if_contains("internal"); in && *in == true) return true;
+  return false;
 }
 
 bool has_internal_field(const RecordType& t, const json::value& v) {
@@ -250,8 +268,12 @@ TEST_P(Isolation, EveryRouteEveryRoleEveryOrganisation) {
         case Rule::kRecordCreate:
         case Rule::kRecordUpdate:
         case Rule::kRecordTransition: {
-          ASSERT_TRUE(has_type) << route.pattern;
+          // A route of one type names its plural literally and is checked on that type only.
+          const std::string literal = has_type ? std::string() : literal_type(route.pattern);
+          ASSERT_TRUE(has_type || records_.count(literal))
+              << route.pattern << ": a record route needs {type} or a literal type the suite has records of";
           for (const auto& [plural, ids] : records_) {
+            if (!literal.empty() && plural != literal) continue;
             const RecordType& t = *app().registry().by_plural(plural);
             const Decision read = decide(t, roles, Op::kRead);
             const bool scoped = read.own_org_only && (t.tenant_field() || t.tenant_is_self);
