@@ -63,6 +63,11 @@ struct IncidentOptions {
   std::string major_priority = "P1";
 };
 
+// How files attached to tickets are kept (ordo.toml [attachments]).
+struct AttachmentOptions {
+  std::int64_t max_bytes = 10 * 1024 * 1024;  // larger uploads are refused (413)
+};
+
 struct AppOptions {
   std::string db_url;                     // "sqlite:PATH" or "postgresql://…"
   const Clock* clock = nullptr;           // defaults to the system clock
@@ -71,6 +76,7 @@ struct AppOptions {
   bool fast_password_hashing = false;     // tests only: argon2id with minimum cost
   LdapOptions ldap;                       // users with auth = "ldap" bind here when set
   IncidentOptions incident;
+  AttachmentOptions attachments;
 };
 
 struct InitOptions {
@@ -159,6 +165,54 @@ class App {
   // rebuilt from the article's history: {revision, published_at, published_by,
   // published_by_id, title, summary, keywords, body, body_html, audience}.
   Result<boost::json::object> knowledge_revisions(const Principal& p, std::int64_t id);
+
+  // --- Ticket conversation (src/app/conversation.cc, attachments.cc, notifications.cc) ---
+  // Every ticket type (RecordType::is_ticket()) has comments, attachments and watchers; other
+  // types answer 404. Reading follows the ticket's visibility: requesters see their
+  // organisation's tickets and only what is public (no internal notes, nor their files).
+  // Writing needs the right to change the ticket, except that requesters may reply, attach
+  // files and watch on their organisation's tickets; auditors only read. Each write appends
+  // an event to the ticket's hash chain in the same transaction. docs/tickets.md.
+  //
+  // GET /api/v1/{plural}/{id}/comments: {"items": [...]} oldest first.
+  Result<boost::json::object> comments(const Principal& p, const RecordType& t, std::int64_t id);
+  // POST /api/v1/{plural}/{id}/comments {"body", "internal"?: false}. A staff reply (event
+  // "reply", meets the SLA response target), a requester's reply ("customer_reply": it hands
+  // a ticket waiting in pending_customer back to in_progress) or an internal note (staff
+  // only: "note"). Watchers and the assignee are notified. Returns the comment.
+  Result<boost::json::object> add_comment(const Principal& p, const RecordType& t, std::int64_t id,
+                                          const boost::json::object& body);
+  // POST /api/v1/{plural}/{id}/attachments?filename=NAME[&comment=ID], the file as the body:
+  // at most AttachmentOptions::max_bytes (kTooLarge), its content type sniffed from the bytes.
+  // On a comment (the caller's own) it is as internal as the comment. Event "attachment".
+  Result<boost::json::object> add_attachment(const Principal& p, const RecordType& t, std::int64_t id,
+                                             const QueryParams& params, std::string_view bytes);
+  // GET /api/v1/{plural}/{id}/attachments: {"items": [metadata...]} oldest first.
+  Result<boost::json::object> attachments(const Principal& p, const RecordType& t, std::int64_t id);
+  struct AttachmentFile {
+    boost::json::object meta;  // id, record_type, record_id, comment, filename, size, sha256, content_type, ...
+    std::string bytes;         // empty unless asked for
+  };
+  // GET /api/v1/attachments/{id}[/content]: visible when its ticket is (and, for requesters,
+  // when it is not on an internal note); kNotFound otherwise.
+  Result<AttachmentFile> attachment(const Principal& p, std::int64_t attachment_id, bool with_content);
+  std::int64_t attachment_max_bytes() const;
+  // GET /api/v1/{plural}/{id}/watchers: {"items": [{user, username, display_name, since}]};
+  // requesters see only the watchers of their own organisation.
+  Result<boost::json::object> watchers(const Principal& p, const RecordType& t, std::int64_t id);
+  // POST /api/v1/{plural}/{id}/watchers {"user": ID}: staff add staff users; a requester adds
+  // only themselves. Returns the watcher with "added": false when they already watched.
+  Result<boost::json::object> add_watcher(const Principal& p, const RecordType& t, std::int64_t id,
+                                          const boost::json::object& body);
+  // DELETE /api/v1/{plural}/{id}/watchers/{user}: staff remove anyone, requesters themselves.
+  // Idempotent (no event when they did not watch).
+  Result<void> remove_watcher(const Principal& p, const RecordType& t, std::int64_t id, std::int64_t user_id);
+  // GET /api/v1/notifications?unread=true&limit=(1..200, 50)&cursor=: the caller's own, newest
+  // first: {"items", "next_cursor", "unread": N}.
+  Result<boost::json::object> notifications(const Principal& p, const QueryParams& params);
+  // POST /api/v1/notifications/{id}/read (someone else's: kNotFound) and .../read-all.
+  Result<boost::json::object> read_notification(const Principal& p, std::int64_t notification_id);
+  Result<boost::json::object> read_all_notifications(const Principal& p);
 
   // --- Authentication ---
   // Throttled per account and per source (kTooManyRequests with retry_after). A session

@@ -22,8 +22,11 @@ Result<void> HookTable::run_after(WriteContext& ctx, const Change& ch, boost::js
 
 void install_process_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options) {
   install_incident_hooks(hooks, reg, options);
+  install_notification_hooks(hooks, reg, options);
   install_knowledge_hooks(hooks, reg, options);
+  install_problem_hooks(hooks, reg, options);
   install_service_request_hooks(hooks, reg, options);
+  install_service_desk_hooks(hooks, reg, options);
 }
 
 }  // namespace ordo

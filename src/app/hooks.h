@@ -72,12 +72,22 @@ class HookTable {
   std::map<std::string, std::vector<AfterWrite>, std::less<>> after_;
 };
 
+class SlaEngine;
+
+// Hierarchical escalation (8.6.1): when a ticket's SLA target goes at risk or breaches, its
+// assignment group's manager and its assignee are notified, in the transaction that appends
+// the sla.* event (incident_process.cc).
+void install_sla_escalation(SlaEngine& sla, const Registry& reg);
+
 // Every process module's hooks (hooks.cc lists them).
 void install_process_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);
 
 // Modules' installers.
 void install_incident_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // incident_process.cc
+void install_notification_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // notifications.cc
 void install_knowledge_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // knowledge.cc
+void install_problem_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // problems.cc
 void install_service_request_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // service_requests.cc
+void install_service_desk_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);  // service_desk.cc
 
 }  // namespace ordo

@@ -21,6 +21,8 @@
 
 namespace ordo {
 
+struct RecordType;
+
 // --- Building blocks (also used by the router) ---
 inline constexpr std::string_view kJson = "application/json";
 Response json_response(unsigned status, const boost::json::value& body);
@@ -30,6 +32,10 @@ Response error_response(const Request& req, const Error& e);
 Result<boost::json::object> parse_json_object(std::string_view body);
 // `ETag: "<version>"` from the record's "version" member, when it has one.
 void set_etag(Response& r, const boost::json::object& record);
+// The record type named by the {type} capture, or a 404 problem.
+Result<const RecordType*> record_type(App& app, const PathParams& params);
+// A path id capture ({id} by default), or a 404 problem.
+Result<std::int64_t> record_id(const PathParams& params, std::string_view name = "id");
 
 // --- Operations ---
 Response health_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
@@ -71,7 +77,34 @@ Response sla_report_handler(App& app, const Request& req, const PathParams& para
 Response knowledge_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 Response knowledge_revisions_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 
+// --- Problems (problem_handlers.cc) ---
+Response problem_incidents_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response link_problem_incidents_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response unlink_problem_incident_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response problem_from_incidents_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response incident_trends_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+
 // --- Service requests (request_handlers.cc) ---
 Response approval_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+
+// --- Ticket conversation and notifications (conversation_handlers.cc) ---
+Response list_comments_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response add_comment_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response list_attachments_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response upload_attachment_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response get_attachment_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response attachment_content_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response list_watchers_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response add_watcher_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response remove_watcher_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response list_notifications_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response read_notification_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response read_all_notifications_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+
+// --- Service desk (service_desk_handlers.cc) ---
+Response survey_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response queues_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response search_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
+Response ticket_report_handler(App& app, const Request& req, const PathParams& params, const Principal* p);
 
 }  // namespace ordo

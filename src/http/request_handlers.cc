@@ -9,8 +9,8 @@ namespace ordo {
 
 Response approval_handler(App& app, const Request& req, const PathParams& params, const Principal* p) {
   assert(p);
-  auto id = parse_id(path_param(params, "id"));
-  if (!id) return error_response(req, not_found("no such record"));
+  auto id = record_id(params);
+  if (!id) return error_response(req, id.error());
   auto version = parse_if_match(req.header("if-match"));
   if (!version) return error_response(req, version.error());
   auto body = parse_json_object(req.body);

@@ -126,6 +126,20 @@ std::vector<Route> api_routes(const RouterOptions& o) {
       {"POST", "/api/v1/{type}/{id}/transitions", A::kAuthenticated, transition_handler, Rule::kRecordTransition},
       {"GET", "/api/v1/{type}/{id}/history", A::kAuthenticated, history_handler, Rule::kRecordRead},
       {"GET", "/api/v1/{type}/{id}/sla", A::kAuthenticated, sla_handler, Rule::kRecordRead},
+      // The ticket conversation (conversation_handlers.cc) and the caller's notifications.
+      {"GET", "/api/v1/{type}/{id}/comments", A::kAuthenticated, list_comments_handler, Rule::kTicketRead},
+      {"POST", "/api/v1/{type}/{id}/comments", A::kAuthenticated, add_comment_handler, Rule::kTicketWrite},
+      {"GET", "/api/v1/{type}/{id}/attachments", A::kAuthenticated, list_attachments_handler, Rule::kTicketRead},
+      {"POST", "/api/v1/{type}/{id}/attachments", A::kAuthenticated, upload_attachment_handler, Rule::kTicketWrite,
+       kAnyMediaType, o.upload_limit},
+      {"GET", "/api/v1/attachments/{id}", A::kAuthenticated, get_attachment_handler, Rule::kAttachment},
+      {"GET", "/api/v1/attachments/{id}/content", A::kAuthenticated, attachment_content_handler, Rule::kAttachment},
+      {"GET", "/api/v1/{type}/{id}/watchers", A::kAuthenticated, list_watchers_handler, Rule::kTicketRead},
+      {"POST", "/api/v1/{type}/{id}/watchers", A::kAuthenticated, add_watcher_handler, Rule::kTicketWrite},
+      {"DELETE", "/api/v1/{type}/{id}/watchers/{user}", A::kAuthenticated, remove_watcher_handler, Rule::kTicketWrite},
+      {"GET", "/api/v1/notifications", A::kAuthenticated, list_notifications_handler, Rule::kAnyUser},
+      {"POST", "/api/v1/notifications/read-all", A::kAuthenticated, read_all_notifications_handler, Rule::kAnyUser},
+      {"POST", "/api/v1/notifications/{id}/read", A::kAuthenticated, read_notification_handler, Rule::kOwnItem},
   };
 }
 
@@ -196,6 +210,18 @@ Result<void> check_access(const Request& req, const Principal& p) {
 Router::Router(App& app, RouterOptions options)
     : app_(app), options_(std::move(options)), routes_(api_routes(options_)) {}
 
+std::size_t Router::body_limit(std::string_view method, std::string_view target, std::size_t server_limit) const {
+  auto t = parse_target(target);
+  if (!t) return server_limit;
+  RouteMatch m = match_route(routes_, method, t->segments);
+  return m.route ? std::max(server_limit, m.route->body_limit) : server_limit;
+}
+
+std::size_t Router::max_body_limit(std::size_t server_limit) const {
+  for (const auto& r : routes_) server_limit = std::max(server_limit, r.body_limit);
+  return server_limit;
+}
+
 Router::Outcome Router::dispatch(const Request& req) const {
   Outcome out;
   try {
@@ -238,7 +264,7 @@ Router::Outcome Router::run(const Request& req) const {
     if (!allowed) return {error_response(req, allowed.error()), route.pattern};
     principal = std::move(*p);
   }
-  if (!req.body.empty()) {
+  if (!req.body.empty() && route.body_type != kAnyMediaType) {
     auto type = req.header("content-type");
     if (!type || !is_media_type(*type, route.body_type))
       return {problem_response(415, "unsupported-media-type", "Unsupported media type",

@@ -62,8 +62,16 @@ enum class Rule {
   kAdmin,             // administrators only (user management)
   kAudit,             // administrators and auditors (the audit trail)
   kImport,            // administrators and process managers (bulk import with history)
+  kTicketRead,        // a ticket's conversation: its type's read policy, ticket types only (others 404)
+  kTicketWrite,       // adds to it: read to see it (404); staff who may update it, and requesters
+                      // (public replies, files, watching themselves) of its organisation; else 403
+  kAttachment,        // one attachment: visible when its ticket is (requesters: not on an internal note)
+  kOwnItem,           // the caller's own item by id (a notification); anyone else's is 404, even for admins
   kApprover,          // a record's approver or an administrator; others who may read it 403, the rest 404
 };
+
+// A route's body_type that accepts any media type (file uploads).
+inline constexpr std::string_view kAnyMediaType = "*/*";
 
 struct Route {
   std::string method;   // "GET", "POST", "PATCH", ...
@@ -72,12 +80,14 @@ struct Route {
   Handler handler;
   Rule rule = Rule::kUnset;
   std::string_view body_type = "application/json";  // the media type a request body must have (415)
+  std::size_t body_limit = 0;  // bytes this route's bodies may have when more than the server's (uploads)
 };
 
 struct RouterOptions {
   bool secure_cookies = false;  // add `Secure` to the session cookie (HTTPS deployments)
   std::string static_dir;       // serve the web UI from here for non-API GETs when set
   const Metrics* metrics = nullptr;  // rendered by GET /metrics (with the app's StoreStats)
+  std::size_t upload_limit = 0;      // body limit of file uploads (AttachmentOptions::max_bytes)
 };
 
 // The API's route table (handlers in handlers.cc).
@@ -117,6 +127,12 @@ class Router {
   Outcome dispatch(const Request& req) const;
 
   const std::vector<Route>& routes() const { return routes_; }
+
+  // The largest body a request for `method` `target` (as sent, percent-encoded) may have:
+  // its route's body_limit when larger than `server_limit`. max_body_limit(): the largest
+  // of all, for reading headers before the route is known.
+  std::size_t body_limit(std::string_view method, std::string_view target, std::size_t server_limit) const;
+  std::size_t max_body_limit(std::size_t server_limit) const;
 
  private:
   Outcome run(const Request& req) const;

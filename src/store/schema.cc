@@ -123,6 +123,49 @@ Result<void> ensure_type_table(SqlConn& c, const RecordType& t) {
   return ensure_fts(c, t);
 }
 
+// The ticket conversation (src/app/conversation.cc): comments with a full-text index on
+// their body, attachments (metadata; the bytes in a table of their own so listing never
+// reads them), watchers and notifications.
+Result<void> ensure_conversation_tables(SqlConn& c) {
+  const bool lite = c.backend() == SqlBackend::kSqlite;
+  const std::string id = pk(c);
+  ORDO_TRY(c.exec("CREATE TABLE IF NOT EXISTS comments (id " + id +
+                  ", record_type TEXT NOT NULL, record_id BIGINT NOT NULL, internal BIGINT NOT NULL DEFAULT 0, "
+                  "body TEXT NOT NULL, author_id BIGINT NOT NULL, author TEXT NOT NULL, created_at BIGINT NOT NULL" +
+                  (lite ? std::string() : ", search tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED") +
+                  ")"));
+  ORDO_TRY(c.exec("CREATE INDEX IF NOT EXISTS comments_record_idx ON comments (record_type, record_id, id)"));
+  if (lite) {  // comments are never edited; the delete trigger keeps the index right if one is removed
+    ORDO_TRY(c.exec_script(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS comments_fts USING fts5(body, content='comments', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2');"
+        "CREATE TRIGGER IF NOT EXISTS comments_fts_ai AFTER INSERT ON comments BEGIN "
+        "INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body); END;"
+        "CREATE TRIGGER IF NOT EXISTS comments_fts_ad AFTER DELETE ON comments BEGIN "
+        "INSERT INTO comments_fts(comments_fts, rowid, body) VALUES ('delete', old.id, old.body); END;"));
+  } else {
+    ORDO_TRY(c.exec("CREATE INDEX IF NOT EXISTS comments_search_idx ON comments USING GIN (search)"));
+  }
+  ORDO_TRY(c.exec("CREATE TABLE IF NOT EXISTS attachments (id " + id +
+                  ", record_type TEXT NOT NULL, record_id BIGINT NOT NULL, comment_id BIGINT, "
+                  "internal BIGINT NOT NULL DEFAULT 0, filename TEXT NOT NULL, content_type TEXT NOT NULL, "
+                  "size BIGINT NOT NULL, sha256 TEXT NOT NULL, author_id BIGINT NOT NULL, author TEXT NOT NULL, "
+                  "created_at BIGINT NOT NULL)"));
+  ORDO_TRY(c.exec("CREATE INDEX IF NOT EXISTS attachments_record_idx ON attachments (record_type, record_id, id)"));
+  ORDO_TRY(c.exec(std::string("CREATE TABLE IF NOT EXISTS attachment_content (attachment_id BIGINT PRIMARY KEY, bytes ") +
+                  (lite ? "BLOB" : "BYTEA") + " NOT NULL)"));
+  ORDO_TRY(c.exec("CREATE TABLE IF NOT EXISTS watchers (record_type TEXT NOT NULL, record_id BIGINT NOT NULL, "
+                  "user_id BIGINT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (record_type, record_id, user_id))"));
+  ORDO_TRY(c.exec("CREATE INDEX IF NOT EXISTS watchers_user_idx ON watchers (user_id)"));
+  ORDO_TRY(c.exec("CREATE TABLE IF NOT EXISTS notifications (id " + id +
+                  ", user_id BIGINT NOT NULL, at BIGINT NOT NULL, record_type TEXT NOT NULL, record_id BIGINT NOT NULL, "
+                  "kind TEXT NOT NULL, message TEXT NOT NULL, read_at BIGINT)"));
+  // Unread first (?unread=true, read-all), and everything newest first.
+  ORDO_TRY(c.exec("CREATE INDEX IF NOT EXISTS notifications_unread_idx ON notifications (user_id, read_at, id)"));
+  ORDO_TRY(c.exec("CREATE INDEX IF NOT EXISTS notifications_user_idx ON notifications (user_id, id)"));
+  return {};
+}
+
 }  // namespace
 
 std::string column_type(FieldKind k) {
@@ -200,6 +243,7 @@ Result<void> ensure_schema(SqlConn& c, const Registry& reg) {
   ORDO_TRY(c.exec("CREATE TABLE IF NOT EXISTS knowledge_article_uses (article BIGINT NOT NULL, incident BIGINT NOT NULL, "
                   "at BIGINT NOT NULL, PRIMARY KEY (article, incident))"));
   for (const auto& t : reg.types()) ORDO_TRY(ensure_type_table(c, t));
+  ORDO_TRY(ensure_conversation_tables(c));
   return set_meta(c, "schema_version", std::to_string(kSchemaVersion));
 }
 

@@ -8,6 +8,8 @@
 #include <boost/json.hpp>
 
 #include "api/api_fixture.h"
+#include "app/notifications.h"
+#include "store/store.h"
 #include "test_db.h"
 #include "domain/access.h"
 #include "http/router.h"
@@ -47,6 +49,7 @@ class Isolation : public ApiTest {
     {  // A bystander's token: someone else's token for every role (admins revoke it).
       auto u = app().create_user(sys, json::object{{"username", "bystander"}, {"password", kPassword}, {"roles", json::array{"agent"}}});
       ASSERT_TRUE(u);
+      bystander_id_ = u->at("id").as_int64();
       auto s = app().login("bystander", kPassword, "test");
       auto p = app().authenticate_session(s->token);
       bystander_token_ = app().create_token(*p, json::object{{"name", "other"}})->at("id").as_int64();
@@ -90,6 +93,27 @@ class Isolation : public ApiTest {
           .at("id").as_int64();
     };
     records_["incidents"] = {incident(own_org_), incident(foreign_org_)};
+    // The conversation routes get tickets of their own (the transition route cancels the
+    // others): each with a public reply, an internal note carrying a file, and a public file.
+    tickets_["incidents"] = {incident(own_org_), incident(foreign_org_)};
+    auto file = [&](std::int64_t ticket, const std::string& query) {
+      auto r = client().request("POST", "/api/v1/incidents/" + std::to_string(ticket) + "/attachments?filename=f.txt" + query,
+                                "file contents", {{"Content-Type", "text/plain"}});
+      EXPECT_EQ(r.status, 201) << r.body;
+      return r.json().at("id").as_int64();
+    };
+    for (bool own : {true, false}) {
+      std::int64_t ticket = own ? tickets_["incidents"].first : tickets_["incidents"].second;
+      client().post("/api/v1/incidents/" + std::to_string(ticket) + "/comments", R"({"body":"public"})");
+      auto note = client().post("/api/v1/incidents/" + std::to_string(ticket) + "/comments",
+                                R"({"body":"internal","internal":true})");
+      std::string on_note = "&comment=" + std::to_string(note.json().at("id").as_int64());
+      attachments_.push_back({file(ticket, ""), own, false});
+      attachments_.push_back({file(ticket, on_note), own, true});
+    }
+    // A notification for every test user and one for the bystander (kOwnItem routes).
+    for (const auto& role : kTestRoles) notifications_[role] = notification_for(user_ids_[role]);
+    bystander_notification_ = notification_for(bystander_id_);
     std::int64_t article = create("knowledge_articles", create_body("knowledge_articles")).at("id").as_int64();
     records_["knowledge_articles"] = {article, article};
   }
@@ -123,8 +147,28 @@ class Isolation : public ApiTest {
     return "";
   }
 
-  std::int64_t own_org_ = 0, foreign_org_ = 0, bystander_token_ = 0, svc_ = 0;
+  // Delivers a notification to `user` and returns its id.
+  std::int64_t notification_for(std::int64_t user) {
+    auto n = app().store().write([&](SqlConn& c) -> Result<std::int64_t> {
+      ORDO_TRY(notify(c, {&user, 1}, {"incident", records_["incidents"].first, "status", "isolation", 0, false, 0}));
+      ORDO_ASSIGN(auto rows, c.query("SELECT max(id) FROM notifications WHERE user_id = ?", {user}));
+      return sql_int(rows.at(0).at(0));
+    });
+    EXPECT_TRUE(n) << n.error().message;
+    return n ? *n : 0;
+  }
+
+  struct AttachmentCase {
+    std::int64_t id = 0;
+    bool own = false, internal = false;
+  };
+  std::int64_t own_org_ = 0, foreign_org_ = 0, bystander_token_ = 0, svc_ = 0, bystander_id_ = 0;
   std::int64_t offered_item_ = 0;  // a catalogue item offered to both organisations
+  std::int64_t bystander_notification_ = 0;
+  std::int64_t linking_problem_ = 0, linked_incident_ = 0;  // the problem routes that link incidents
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> tickets_;  // conversation routes: plural → (own, foreign)
+  std::vector<AttachmentCase> attachments_;
+  std::map<std::string, std::int64_t> notifications_;  // role → one of theirs
   std::map<std::string, std::int64_t> user_ids_, token_ids_;
   std::map<std::string, std::string> tokens_;
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> records_;  // plural → (own, foreign)
@@ -246,6 +290,59 @@ TEST_P(Isolation, EveryRouteEveryRoleEveryOrganisation) {
           ++checked;
           EXPECT_EQ(r.status, role == "admin" || role == "process_manager" ? 201 : 403)
               << route.method << " " << route.pattern << " as " << role << ": " << r.body;
+          break;
+        }
+        case Rule::kTicketRead:
+        case Rule::kTicketWrite: {
+          for (const auto& [plural, ids] : records_) {
+            const RecordType& t = *app().registry().by_plural(plural);
+            const Decision read = decide(t, roles, Op::kRead);
+            const bool scoped = read.own_org_only && (t.tenant_field() || t.tenant_is_self);
+            // Staff who may update the ticket add anything; requesters who see it reply,
+            // attach and watch themselves; the rest (auditors) only read.
+            const bool permitted = decide(t, roles, Op::kUpdate).allowed || read.public_fields_only;
+            const auto ticket_ids = tickets_.count(plural) ? tickets_.at(plural) : ids;
+            for (bool own : {true, false}) {
+              const bool visible = read.allowed && (!scoped || own) && t.is_ticket();
+              std::string target = target_for(route.pattern, plural, own ? ticket_ids.first : ticket_ids.second);
+              if (auto at = target.find("{user}"); at != std::string::npos) target.replace(at, 6, std::to_string(user_ids_[role]));
+              std::string body;
+              if (route.method == "POST" && target.ends_with("/comments")) body = R"({"body":"hello from )" + role + R"("})";
+              if (route.method == "POST" && target.ends_with("/watchers")) body = json::serialize(json::object{{"user", user_ids_[role]}});
+              if (route.method == "POST" && target.ends_with("/attachments")) target += "?filename=iso.txt", body = "isolation";
+              auto [r, what] = run(target, body, own ? "own organisation" : "foreign organisation");
+              if (!visible) {
+                EXPECT_EQ(r.status, 404) << what << ": " << r.body;
+              } else if (route.rule == Rule::kTicketRead) {
+                EXPECT_EQ(r.status, 200) << what << ": " << r.body;
+                if (r.status == 200 && read.public_fields_only) EXPECT_FALSE(lists_internal(r.json())) << what;
+              } else if (!permitted) {
+                EXPECT_EQ(r.status, 403) << what << ": " << r.body;
+              } else if (tickets_.count(plural)) {
+                EXPECT_TRUE(r.status == 200 || r.status == 201 || r.status == 204) << what << ": " << r.status << " " << r.body;
+              } else {  // another helper's ticket may be closed by now: about the record, never about access
+                EXPECT_TRUE(r.status != 401 && r.status != 403 && r.status != 404) << what << ": " << r.status << " " << r.body;
+              }
+            }
+          }
+          break;
+        }
+        case Rule::kAttachment: {
+          const RecordType& t = *app().registry().by_name("incident");
+          const Decision read = decide(t, roles, Op::kRead);
+          for (const auto& a : attachments_) {
+            const bool visible = read.allowed && (!read.own_org_only || a.own) && !(read.public_fields_only && a.internal);
+            auto [r, what] = run(target_for(route.pattern, "", a.id), "",
+                                 std::string(a.own ? "own" : "foreign") + (a.internal ? " internal" : " public") + " file");
+            EXPECT_EQ(r.status, visible ? 200 : 404) << what << ": " << r.body;
+          }
+          break;
+        }
+        case Rule::kOwnItem: {
+          auto [mine, mwhat] = run(target_for(route.pattern, "", notifications_[role]), "", "own");
+          EXPECT_EQ(mine.status, 200) << mwhat << ": " << mine.body;
+          auto [other, owhat] = run(target_for(route.pattern, "", bystander_notification_), "", "someone else's");
+          EXPECT_EQ(other.status, 404) << owhat << ": " << other.body;
           break;
         }
         case Rule::kApprover: {  // a record's approver (none of these users) or an administrator decides
