@@ -29,18 +29,6 @@ class Knowledge : public ApiTest {
     }
     return create("knowledge_articles", json::serialize(b));
   }
-  // A client holding the API token of a new user with `role` (requesters belong to the customer).
-  HttpClient user(const std::string& name, const std::string& role) {
-    json::object body{{"username", name}, {"password", "a long test password"}, {"roles", json::array{json::string(role)}}};
-    if (role == "requester") body["organisation"] = customer_id();
-    auto u = app().create_user(app().system_principal(), body);
-    EXPECT_TRUE(u) << u.error().message;
-    auto session = app().login(name, "a long test password", "test");
-    auto principal = app().authenticate_session(session->token);
-    HttpClient c(port());
-    c.bearer = std::string(app().create_token(*principal, json::object{{"name", "t"}})->at("token").as_string());
-    return c;
-  }
   // PATCH with the current version as If-Match.
   HttpResponse patch(HttpClient& c, const std::string& target, const json::object& body) {
     const std::string version = std::to_string(c.get(target).json().at("version").as_int64());
@@ -212,7 +200,7 @@ TEST_P(Knowledge, RequestersReadOnlyPublishedCustomerArticles) {
   publish(shared);
   publish(internal);
 
-  HttpClient portal = user("portal_user", "requester");
+  HttpClient portal = user_client("portal_user", {"requester"}, customer_id());
   EXPECT_EQ(titles(portal.get("/api/v1/knowledge")), std::vector<std::string>{"How to reset your password"});
   auto item = portal.get("/api/v1/knowledge").json().at("items").at(0).as_object();
   EXPECT_EQ(item.at("summary"), "Self-service reset");
@@ -234,7 +222,7 @@ TEST_P(Knowledge, RequestersReadOnlyPublishedCustomerArticles) {
   EXPECT_EQ(portal.post("/api/v1/knowledge_articles", R"({"title":"mine"})").status, 403);
 
   // Staff: every published article by default, other statuses on request, by service.
-  HttpClient agent = user("agent_one", "agent");
+  HttpClient agent = user_client("agent_one", {"agent"});
   EXPECT_EQ(titles(agent.get("/api/v1/knowledge")),
             (std::vector<std::string>{"How to reset your password", "Password database failover"}));
   EXPECT_EQ(titles(agent.get("/api/v1/knowledge?status=draft")), std::vector<std::string>{"Draft for customers"});
@@ -264,7 +252,7 @@ TEST_P(Knowledge, FullTextSearchFindsArticlesByTheirWords) {
   EXPECT_EQ(titles(client().get("/api/v1/knowledge?q=power")), std::vector<std::string>{"Laptop will not boot"});
   EXPECT_EQ(titles(client().get("/api/v1/knowledge?q=mfa")), std::vector<std::string>{"Outlook keeps asking for a password"});
   EXPECT_TRUE(titles(client().get("/api/v1/knowledge?q=printer")).empty());
-  HttpClient portal = user("reader", "requester");
+  HttpClient portal = user_client("reader", {"requester"}, customer_id());
   EXPECT_EQ(titles(portal.get("/api/v1/knowledge?q=button")), std::vector<std::string>{"Laptop will not boot"});
   // The generic list searches the same index.
   EXPECT_EQ(titles(client().get("/api/v1/knowledge_articles?q=keychain")), std::vector<std::string>{"Outlook keeps asking for a password"});
