@@ -397,6 +397,7 @@ Result<ImportPlan> plan_servicenow(const RecordType& t, const ServiceNowHeader& 
                          json::object{{"values", non_null(current)}, {"status", state}, {"imported", true},
                                       {"source", source_of(rows.front(), rows.front().updated_at)}}});
   std::optional<Instant> breached_at, resolution_entered_at;
+  std::string_view label = rows.front().state_label;  // the last state the source recorded
   for (std::size_t i = 0; i < n; ++i) {
     // The row's time, but never before the event written before it (nor opened_at).
     const Instant at = std::max(rows[i].updated_at, plan.updated_at);
@@ -409,7 +410,11 @@ Result<ImportPlan> plan_servicenow(const RecordType& t, const ServiceNowHeader& 
     if (rows[i].made_sla && !*rows[i].made_sla && !breached_at) breached_at = at;
     json::object changes = changes_between(current, next);
     const bool moved = status[i] != state;
-    if (changes.empty() && !moved) continue;  // only the sys_* bookkeeping changed
+    // A new source state that maps to the same Ordo status (Awaiting Problem → Awaiting
+    // Vendor) is still a change: an update whose source.state shows it.
+    const bool relabelled = rows[i].status && rows[i].state_label != label;
+    if (rows[i].status) label = rows[i].state_label;
+    if (changes.empty() && !moved && !relabelled) continue;  // only the sys_* bookkeeping changed
     json::object data{{"changes", std::move(changes)}};
     if (moved) {
       data["from"] = state;

@@ -343,6 +343,22 @@ TEST(PlanServiceNow, RowsWithoutAStateKeepTheTicketsStatus) {
   EXPECT_EQ(plan->record.values.at("resolution_breached_at"), "2016-06-21T13:07:00Z");
 }
 
+// A new source state that Ordo maps to the status the ticket already has is an update that
+// names it (source.state), not a row dropped.
+TEST(PlanServiceNow, ASourceStateChangeWithinOneOrdoStatusIsKept) {
+  ServiceNowHeader h;
+  auto incs = incidents_of(kLog, &h);
+  ServiceNowIncident inc = incs[1];
+  inc.rows[2][h.at(SnColumn::kIncidentState)] = "In Progress";  // line 40870: Active → In Progress
+  auto plan = plan_of(inc, h);
+  ASSERT_TRUE(plan) << errors_of(plan.error());
+  ASSERT_EQ(plan->events.size(), 7u);
+  EXPECT_EQ(plan->events[3].action, "update");
+  EXPECT_EQ(changes_of(plan->events[3]), json::object{});
+  EXPECT_EQ(plan->events[3].data.at("source").at("state"), "In Progress");
+  EXPECT_EQ(plan->events[3].data.at("source").at("line"), 40870);
+}
+
 // A row dated before the event written before it is written at that event's time; its
 // own time stays in source.sys_updated_at.
 TEST(PlanServiceNow, AnEventIsNeverEarlierThanTheOneBeforeIt) {

@@ -1,4 +1,5 @@
-// `ordo import incidents FILE.ndjson` through the real binary, on both databases: a summary
+// `ordo import incidents FILE.ndjson` (and `ordo import servicenow FILE.csv`, last test)
+// through the real binary, on both databases: a summary
 // and exit 0 when every line is good; every bad line on stderr, exit 1 and nothing written
 // otherwise; --dry-run writes nothing; --batch and --as are honoured; the imported history
 // verifies with `ordo audit verify`.
@@ -126,6 +127,45 @@ TEST_P(ImportCliTest, MissingFileAndUnknownUserFail) {
   std::string file = temp_file("one", line("OLD-1"));
   auto [ust, uout] = run_command({ORDO_BINARY, "import", "incidents", file, "--db", url_, "--as", "nobody"});
   EXPECT_EQ(ust, 1) << uout;
+}
+
+// `ordo import servicenow` over tests/data/servicenow-excerpt.csv (five incidents of the
+// real event log, docs/import/servicenow.md).
+TEST_P(ImportCliTest, ServiceNowEventLogImportsWithItsHistory) {
+  const std::int64_t before = count_incidents();
+  const std::string file = std::string(ORDO_SOURCE_DIR) + "/tests/data/servicenow-excerpt.csv";
+  auto [dry, dry_out] = run_command({ORDO_BINARY, "import", "servicenow", file, "--db", url_, "--dry-run"});
+  EXPECT_EQ(dry, 0) << dry_out;
+  EXPECT_NE(dry_out.find("24 rows, 5 incidents (24 events) checked, 3 teams to create, nothing written"),
+            std::string::npos)
+      << dry_out;
+  EXPECT_EQ(count_incidents(), before);
+
+  auto [st, out] = run_command({ORDO_BINARY, "import", "servicenow", file, "--db", url_, "--batch", "2", "--as", "admin"});
+  EXPECT_EQ(st, 0) << out;
+  EXPECT_NE(out.find("imported 5 incidents from 24 rows (24 events, 3 new teams) in 3 batches (INC0000045 … INC0103733)"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(count_incidents(), before + 5);
+  with_app([&](App& app) {
+    const RecordType& t = *app.registry().by_plural("incidents");
+    auto page = app.list(app.system_principal(), t, {{"number", "INC0009198"}});
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->at("items").as_array().size(), 1u);
+    const auto& inc = page->at("items").as_array()[0].as_object();
+    EXPECT_EQ(inc.at("reopen_count"), 1);
+    auto h = app.history(app.system_principal(), t, inc.at("id").as_int64());
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->at("items").as_array().size(), 6u);
+    EXPECT_EQ(h->at("items").as_array()[0].at("actor"), "admin");
+  });
+  auto [vst, vout] = run_command({ORDO_BINARY, "audit", "verify", "--db", url_});
+  EXPECT_EQ(vst, 0) << vout;
+
+  auto [again, again_out] = run_command({ORDO_BINARY, "import", "servicenow", file, "--db", url_});
+  EXPECT_EQ(again, 1) << again_out;
+  EXPECT_NE(again_out.find(file + ": line 2: number: 'INC0000045' is already used by an incident"), std::string::npos)
+      << again_out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, ImportCliTest, ::testing::ValuesIn(backends()),
