@@ -12,6 +12,7 @@ Input: one JSON object per line, each with a "kind":
   sla_report     {"backend","incidents","group_by","runs_ms","p50_ms","max_ms"}
   sla_report_skipped {"backend","reason"}
   large_server   {"backend","incidents","idle_rss_kib","peak_rss_kib",...}
+  large_view     {"backend","incidents","view":"queue"|"search","connections","result":{wrk summary}}
 
 Ratios: a create is compared with the bare durable insert loop on 1 thread (inserts/s and
 its latencies, the mean of its runs before and after the Ordo runs); a get with the constant Beast handler at the same connection count. A
@@ -145,6 +146,7 @@ def main():
             "sla_report_skipped": [{k: v for k, v in r.items() if k != "kind"}
                                    for r in rows if r["kind"] == "sla_report_skipped"],
             "servers": [{k: v for k, v in r.items() if k != "kind"} for r in rows if r["kind"] == "large_server"],
+            "views": [{k: v for k, v in r.items() if k != "kind"} for r in rows if r["kind"] == "large_view"],
         },
         "skipped_backends": args.skipped.split(),
         "failed_runs": args.failures,
@@ -252,6 +254,15 @@ def print_large(doc, out):
                       f"p50 {r['p50_ms']:9.1f} ms  max {r['max_ms']:9.1f} ms  ({len(r['runs_ms'])} runs)\n")
     for r in large.get("sla_report_skipped", []):
         out.write(f"\nSLA report SKIPPED on {r['backend']}: {r['reason']}\n")
+    views = large.get("views", [])
+    if views:
+        out.write("\nQueue views and full-text search on the large database over HTTP "
+                  "(targets on 1M: queue p50 ≤ 5 ms, p99 ≤ 20 ms; search p50 ≤ 20 ms)\n")
+        for r in views:
+            x = r["result"]
+            out.write(f"  {r['backend']:<9}{r['incidents']:>9,} incidents  {r['view']:<7} {r['connections']:>3} conns  "
+                      f"{x['requests_per_sec']:>9,.0f} req/s  p50 {x['p50_ms']:7.2f} ms  p99 {x['p99_ms']:7.2f} ms"
+                      f"{'  non-2xx ' + str(x['non_2xx']) if x.get('non_2xx') else ''}\n")
     for s in large.get("servers", []):
         kib = lambda k: "-" if s.get(k) is None else f"{s[k] / 1024:.1f} MiB"
         out.write(f"  ordo serve ({s['backend']}, {s['incidents']:,} incidents): idle RSS {kib('idle_rss_kib')}, "

@@ -431,6 +431,47 @@ proc_kib() {
   echo "${v:-null}"
 }
 
+# large_views BACKEND N DIR BASE TOKEN: the agent's queue lists (open tickets of a team, by
+# SLA due time, 50 rows; unassigned; breached; at risk) and full-text searches (one type's
+# list with q=, and the search box across every type) on the large database.
+large_views() {
+  local backend=$1 n=$2 dir=$3 base=$4 token=$5
+  local teams
+  teams="$(curl -sS -H "Authorization: Bearer $token" "$base/api/v1/teams?limit=500" |
+    python3 -c 'import json,sys; print(" ".join(str(t["id"]) for t in json.load(sys.stdin)["items"]))')" || teams=""
+  if [ -z "$teams" ]; then
+    say "$backend (large): no teams to build queue views from: views skipped"
+    failures=$((failures + 1))
+    return 0
+  fi
+  local t
+  : >"$dir/paths-queue.txt"
+  for t in $teams; do
+    echo "/api/v1/incidents?assignment_group=$t&is_open=true&sort=sla_due_at&limit=50" >>"$dir/paths-queue.txt"
+    echo "/api/v1/incidents?assignment_group=$t&assignee=null&is_open=true&sort=sla_due_at&limit=50" >>"$dir/paths-queue.txt"
+  done
+  echo "/api/v1/incidents?resolution_breached=true&is_open=true&sort=sla_due_at&limit=50" >>"$dir/paths-queue.txt"
+  echo "/api/v1/incidents?sla_at_risk=true&is_open=true&sort=sla_due_at&limit=50" >>"$dir/paths-queue.txt"
+  # Words from the generated titles (bench_data.cc): symptoms, services, and a rare pair.
+  : >"$dir/paths-search.txt"
+  local w
+  for w in login slow error times unavailable crashes certificate permissions duplicate connection            "password%20expired" "sync%20fails" "finance" "Berlin" "VIP" "update"; do
+    echo "/api/v1/incidents?q=$w&limit=50" >>"$dir/paths-search.txt"
+    echo "/api/v1/search?q=$w&limit=10" >>"$dir/paths-search.txt"
+  done
+  local view conns line
+  for view in queue search; do
+    for conns in "${CONNECTIONS[@]}"; do
+      if line="$(ORDO_TOKEN=$token ORDO_PATHS="$dir/paths-$view.txt"           run_wrk "$WRK_DIR/get_paths.lua" "$base" "$conns" "$dir/wrk-$view-$conns.txt")"; then
+        record "{\"kind\":\"large_view\",\"backend\":\"$backend\",\"incidents\":$n,\"view\":\"$view\",\"connections\":$conns,\"result\":$line}"
+        say "$backend (large): $view at $conns connections: $line"
+      else
+        failures=$((failures + 1))
+      fi
+    done
+  done
+}
+
 # bench_large NAME DB_URL INCIDENTS: init, bench-data, serve, SLA report runs, memory.
 bench_large() {
   local backend=$1 db_url=$2 n=$3
@@ -503,6 +544,10 @@ PY
     curl -sS -o "$dir/report.csv" -H "Authorization: Bearer $token" \
       "$base/api/v1/reports/sla?from=$from&to=$to&group_by=service&format=csv" || true
   fi
+
+  # Queue views and full-text search on the large database over HTTP (issue #5): wrk at each
+  # connection count over a file of paths, p50/p99 from wrk's latency distribution.
+  large_views "$backend" "$n" "$dir" "$base" "$token"
 
   # Memory with the large database: peak RSS (VmHWM, includes the login's 64 MiB argon2id
   # hash), RSS when idle after start, and at the end (anonymous / file-backed, PSS).

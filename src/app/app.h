@@ -9,6 +9,7 @@
 //   auto rec = (*app)->create(*p, *(*app)->registry().by_plural("incidents"), body);
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -61,6 +62,9 @@ struct IncidentOptions {
   // Incidents of this priority are major incidents like those flagged major_incident
   // ("" = only the flag): they need a post-incident review before they close.
   std::string major_priority = "P1";
+  // impact (rows, 1 high … 3 low) × urgency (columns) → priority, for every ticket type with
+  // impact, urgency and priority. Default DESIGN.md's [[P1,P2,P3],[P2,P3,P4],[P3,P4,P4]].
+  std::array<std::array<std::string, 3>, 3> priority_matrix{{{"P1", "P2", "P3"}, {"P2", "P3", "P4"}, {"P3", "P4", "P4"}}};
 };
 
 // How files attached to tickets are kept (ordo.toml [attachments]).
@@ -143,6 +147,48 @@ class App {
   // counts and the breached tickets over [from, to) (default: the last 30 days). Staff only.
   Result<boost::json::object> sla_report(const Principal& p, const QueryParams& params);
 
+  // --- Service desk (src/app/service_desk.cc) ---
+  // POST /api/v1/{plural}/{id}/survey {"rating": 1-5, "comment"?}: the customer's one
+  // satisfaction answer on a resolved or closed ticket. Requesters of the ticket's
+  // organisation only; a second answer is 409. Appends a "survey" event.
+  Result<boost::json::object> answer_survey(const Principal& p, const RecordType& t, std::int64_t id,
+                                            const boost::json::object& body);
+  // GET /api/v1/queues?type=incidents: the caller's queues with live counts: the default
+  // ones (my open tickets by SLA due time, unassigned in my teams, breached, at risk) and the
+  // saved filters (record type saved_filter) that are theirs or their teams'. Each has the
+  // list query to run (GET /api/v1/{plural}?{query}) with @me / @my_teams expanded. Staff only.
+  Result<boost::json::object> queues(const Principal& p, const QueryParams& params);
+  // GET /api/v1/search?q=&limit=: full-text search across every ticket and article type
+  // the caller may read, and ticket comments (public ones only for requesters).
+  Result<boost::json::object> search(const Principal& p, const QueryParams& params);
+  // GET /api/v1/reports/tickets?type=incidents&from=&to=&group_by=service|priority|assignment_group:
+  // the KPIs of DESIGN.md over tickets resolved in [from, to): MTTR, reopen rate, first-time
+  // fix, reassignment distribution, satisfaction; each with the list query behind it.
+  Result<boost::json::object> ticket_report(const Principal& p, const QueryParams& params);
+
+  // --- Problems and known errors (src/app/problems.cc, docs/problems.md) ---
+  // POST /api/v1/problems/{id}/incidents {"incidents": [ids]}: sets each incident's
+  // `problem` (an update event and a new version per incident) and appends one "link" event
+  // to the problem, atomically. Incidents already linked to it are left alone; one linked to
+  // another problem is 409. Returns {"linked": [ids], "incident_count": N}.
+  Result<boost::json::object> link_problem_incidents(const Principal& p, std::int64_t problem_id,
+                                                     const boost::json::object& body);
+  // DELETE /api/v1/problems/{id}/incidents/{incident_id}: 404 unless linked to that problem.
+  Result<void> unlink_problem_incident(const Principal& p, std::int64_t problem_id, std::int64_t incident_id);
+  // GET /api/v1/problems/{id}/incidents: the incident list (GET /api/v1/incidents parameters)
+  // filtered to the problem's incidents.
+  Result<boost::json::object> problem_incidents(const Principal& p, std::int64_t problem_id, const QueryParams& params);
+  // POST /api/v1/problems/from-incidents {"incidents": [ids], "title", <problem fields>...}:
+  // a problem raised from incidents (its raised_from), with service, configuration item and
+  // category taken from them when they share one and the most severe impact and urgency
+  // unless given; the incidents are linked in the same transaction.
+  Result<boost::json::object> problem_from_incidents(const Principal& p, const boost::json::object& body);
+  // GET /api/v1/reports/incident-trends?from=&to=&min_count=5&by=service_category|configuration_item
+  // &sample=20&limit=100: clusters of similar incidents reported in [from, to) with at least
+  // min_count members, largest first: count, first/last reported_at, linked-to-a-problem
+  // count, a sample of the newest incidents. Staff only.
+  Result<boost::json::object> incident_trends(const Principal& p, const QueryParams& params);
+
   // --- Service requests (src/app/service_requests.cc) ---
   // POST /api/v1/service_requests/{id}/approval {"decision": "approve"|"reject", "comment"}:
   // the one decision on a request awaiting approval, by its approver or an administrator
@@ -152,19 +198,6 @@ class App {
   Result<boost::json::object> decide_approval(const Principal& p, std::int64_t id,
                                               std::optional<std::int64_t> expected_version,
                                               const boost::json::object& body);
-
-  // --- Knowledge (src/app/knowledge.cc, docs/knowledge.md) ---
-  // GET /api/v1/knowledge?q=&service=&limit=&cursor=: the readers' view of knowledge
-  // articles, most used first. Those who may not read the type (requesters) get published
-  // articles for customers only; staff get published ones of any audience, or status=S.
-  // q= is the type's full-text index. Items: id, number, title, summary, keywords,
-  // body_html, services, review_by, published_at, revision, used_to_resolve (+ status and
-  // audience for staff).
-  Result<boost::json::object> knowledge(const Principal& p, const QueryParams& params);
-  // GET /api/v1/knowledge_articles/{id}/revisions: every published revision, oldest first,
-  // rebuilt from the article's history: {revision, published_at, published_by,
-  // published_by_id, title, summary, keywords, body, body_html, audience}.
-  Result<boost::json::object> knowledge_revisions(const Principal& p, std::int64_t id);
 
   // --- Ticket conversation (src/app/conversation.cc, attachments.cc, notifications.cc) ---
   // Every ticket type (RecordType::is_ticket()) has comments, attachments and watchers; other
@@ -213,6 +246,19 @@ class App {
   // POST /api/v1/notifications/{id}/read (someone else's: kNotFound) and .../read-all.
   Result<boost::json::object> read_notification(const Principal& p, std::int64_t notification_id);
   Result<boost::json::object> read_all_notifications(const Principal& p);
+
+  // --- Knowledge (src/app/knowledge.cc, docs/knowledge.md) ---
+  // GET /api/v1/knowledge?q=&service=&limit=&cursor=: the readers' view of knowledge
+  // articles, most used first. Those who may not read the type (requesters) get published
+  // articles for customers only; staff get published ones of any audience, or status=S.
+  // q= is the type's full-text index. Items: id, number, title, summary, keywords,
+  // body_html, services, review_by, published_at, revision, used_to_resolve (+ status and
+  // audience for staff).
+  Result<boost::json::object> knowledge(const Principal& p, const QueryParams& params);
+  // GET /api/v1/knowledge_articles/{id}/revisions: every published revision, oldest first,
+  // rebuilt from the article's history: {revision, published_at, published_by,
+  // published_by_id, title, summary, keywords, body, body_html, audience}.
+  Result<boost::json::object> knowledge_revisions(const Principal& p, std::int64_t id);
 
   // --- Authentication ---
   // Throttled per account and per source (kTooManyRequests with retry_after). A session

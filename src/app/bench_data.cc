@@ -176,6 +176,8 @@ Result<Prepared> prepare(const RecordType& t, const StatusModel& model, const Se
                     {"reported_at", format_rfc3339(inc.reported_at)}};
   ORDO_ASSIGN(Change created, validate_create(t, body, inc.reported_at));
   json::object cur = std::move(created.values);
+  cur["reassignment_count"] = 0;
+  cur["reopen_count"] = 0;
   std::string status = created.status;
   Prepared p;
   std::vector<HistoryEntry> history;
@@ -210,6 +212,16 @@ Result<Prepared> prepare(const RecordType& t, const StatusModel& model, const Se
     }
     const bool moved = ch.status != status;
     if (ch.changes.empty() && !moved) continue;
+    // The counters the incident hooks keep (app/incident_process.cc), as they would have.
+    auto bump = [&](const char* f) {
+      std::int64_t n = cur[f].is_int64() ? cur[f].as_int64() : 0;
+      ch.values[f] = n + 1;
+      ch.changes[f] = json::array{n, n + 1};
+    };
+    if (const json::value* g = ch.changes.if_contains("assignment_group");
+        g && !g->as_array()[0].is_null() && !g->as_array()[1].is_null())
+      bump("reassignment_count");
+    if (moved && status == "resolved" && ch.status == "in_progress") bump("reopen_count");
     json::object data{{"changes", ch.changes}};
     if (moved) {
       data["from"] = status;
@@ -236,6 +248,7 @@ Result<Prepared> prepare(const RecordType& t, const StatusModel& model, const Se
     clock = std::move(*r);
   }
   for (auto& [k, v] : sla_columns(agreement ? agreement->id : 0, clock ? &*clock : nullptr)) cur[k] = v;
+  cur["is_open"] = ticket_is_open(t, status);
   if (agreement && status != "closed" && status != "cancelled")
     p.timers = SlaEvaluation{agreement, std::move(clock), {}, now};
 

@@ -16,6 +16,7 @@
 #include "app/hooks.h"
 #include "app/notifications.h"
 #include "app/sla.h"
+#include "domain/priority.h"
 #include "store/record_store.h"
 
 namespace ordo {
@@ -50,7 +51,36 @@ Result<bool> has_review(SqlConn& c, std::int64_t incident) {
 
 }  // namespace
 
-void install_incident_hooks(HookTable& hooks, const Registry&, const AppOptions& options) {
+// A site's own priority matrix: the declared derivation uses DESIGN.md's default; when the
+// site configured another, this hook re-derives priority from impact and urgency on every
+// write that sets them, for every ticket type with the three fields.
+void install_priority_matrix(HookTable& hooks, const Registry& reg, const IncidentOptions& o) {
+  const auto& m = o.priority_matrix;
+  bool is_default = true;
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 3; ++j) is_default = is_default && m[i][j] == kDefaultPriorityMatrix[i][j];
+  if (is_default) return;
+  for (const auto& t : reg.types()) {
+    if (!t.field("impact") || !t.field("urgency") || !t.field("priority") || !t.field("priority")->derive) continue;
+    hooks.before(t.name, [m](WriteContext& ctx, Change& ch) -> Result<void> {
+      const json::value& i = ch.values["impact"];
+      const json::value& u = ch.values["urgency"];
+      if (!i.is_int64() || !u.is_int64() || i.as_int64() < 1 || i.as_int64() > 3 || u.as_int64() < 1 || u.as_int64() > 3)
+        return {};
+      json::value want(m[static_cast<std::size_t>(i.as_int64() - 1)][static_cast<std::size_t>(u.as_int64() - 1)]);
+      json::value old = ctx.before ? ctx.before->at("priority") : json::value(nullptr);
+      ch.values["priority"] = want;
+      if (ctx.before) {
+        if (old != want) ch.changes["priority"] = json::array{old, want};
+        else ch.changes.erase("priority");
+      }
+      return {};
+    });
+  }
+}
+
+void install_incident_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options) {
+  install_priority_matrix(hooks, reg, options.incident);
   const std::string major_priority = options.incident.major_priority;
   hooks.before("incident", [major_priority](WriteContext& ctx, Change& ch) -> Result<void> {
     if (!ctx.before) {  // create: the counters start at zero, so "= 0" filters find them

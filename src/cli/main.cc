@@ -71,6 +71,19 @@ bool apply_config_file(Settings& s, const std::string& path, bool required, bool
       if (*v < 0 || *v > 3650) throw std::invalid_argument("[incident] auto_close_days must be 0 (never) to 3650");
       s.incident.auto_close_days = *v;
     }
+    if (auto* rows = t["incident"]["priority_matrix"].as_array()) {
+      const char* shape = "[incident] priority_matrix must be 3 rows (impact 1-3) of 3 priorities (urgency 1-3), each P1 to P4";
+      if (rows->size() != 3) throw std::invalid_argument(shape);
+      for (std::size_t i = 0; i < 3; ++i) {
+        auto* row = (*rows)[i].as_array();
+        if (!row || row->size() != 3) throw std::invalid_argument(shape);
+        for (std::size_t j = 0; j < 3; ++j) {
+          auto p = (*row)[j].value<std::string>();
+          if (!p || (*p != "P1" && *p != "P2" && *p != "P3" && *p != "P4")) throw std::invalid_argument(shape);
+          s.incident.priority_matrix[i][j] = *p;
+        }
+      }
+    }
     if (auto v = t["incident"]["major_priority"].value<std::string>()) {
       if (!v->empty() && *v != "P1" && *v != "P2" && *v != "P3" && *v != "P4")
         throw std::invalid_argument("[incident] major_priority must be \"\" (flag only) or P1 to P4");

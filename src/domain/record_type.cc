@@ -62,6 +62,7 @@ std::vector<FieldDef> sla_fields() {
   f.push_back(ref("sla_agreement", "agreement").readonly().indexed().labelled("SLA"));
   f.push_back(timestamp("sla_due_at").readonly().indexed().labelled("SLA due"));
   f.push_back(boolean("sla_at_risk").readonly().indexed().labelled("SLA at risk"));
+  f.push_back(boolean("is_open").readonly().labelled("Open"));
   for (const char* target : {"response", "resolution"}) {
     std::string t = target;
     f.push_back(timestamp(t + "_due_at").readonly().indexed());
@@ -78,6 +79,12 @@ std::vector<FieldDef> satisfaction_fields() {
   f.push_back(text("satisfaction_comment").readonly().multiline().max_len(4000).labelled("Satisfaction comment"));
   f.push_back(timestamp("satisfaction_at").readonly().indexed().labelled("Survey answered at"));
   return f;
+}
+
+bool ticket_is_open(const RecordType& t, std::string_view status) {
+  if (!t.workflow) return false;
+  const auto& fin = t.workflow->final_states;
+  return status != t.sla_resolved_state && std::find(fin.begin(), fin.end(), status) == fin.end();
 }
 
 bool Workflow::has_state(std::string_view s) const {

@@ -133,7 +133,15 @@ struct RecordType {
 
 // The read-only fields the SLA engine maintains on a ticket type (agreement, due times,
 // met/breached instants per target), indexed for queues and the SLA report.
+//
+// Among them `is_open` (status neither the resolved state nor final), which the store keeps
+// from the status on every insert and update. Queues filter on it, and the schema gives
+// every type that has it the composite indexes a queue page needs to come from the index
+// in SLA due order: (is_open, sla_due_at, id), and (assignee | assignment_group, is_open,
+// sla_due_at, id) when the type has those fields.
 std::vector<FieldDef> sla_fields();
+// Whether a ticket in `status` still needs work (the value of is_open).
+bool ticket_is_open(const RecordType& t, std::string_view status);
 
 // The customer-satisfaction answer kept on a ticket (8.3.2): rating 1-5, comment, when. Set
 // once, by the requester, through POST /api/v1/{plural}/{id}/survey (src/app/survey.cc).

@@ -195,7 +195,8 @@ Result<json::object> insert_record_with_past(SqlConn& c, const RecordType& t, co
     cols += ", " + f.name;
     marks += ", ?";
     const json::value* v = ch.values.if_contains(f.name);
-    params.push_back(v ? field_to_sql(f, *v) : SqlValue{});
+    if (f.name == "is_open" && t.workflow) params.push_back(std::int64_t{ticket_is_open(t, ch.status)});
+    else params.push_back(v ? field_to_sql(f, *v) : SqlValue{});
   }
   ORDO_ASSIGN(auto rows, c.query("INSERT INTO " + t.plural + " (" + cols + ") VALUES (" + marks + ") RETURNING " +
                                      cached_select(t),
@@ -221,10 +222,14 @@ Result<json::object> update_record(SqlConn& c, const RecordType& t, std::int64_t
   if (t.workflow && !ch.status.empty()) {
     set += ", status = ?";
     params.push_back(ch.status);
+    if (t.field("is_open")) {  // kept from the status (record_type.h)
+      set += ", is_open = ?";
+      params.push_back(std::int64_t{ticket_is_open(t, ch.status)});
+    }
   }
   for (const auto& [k, pair] : ch.changes) {
     const FieldDef* f = t.field(k);
-    if (!f) continue;
+    if (!f || f->name == "is_open") continue;
     set += ", " + f->name + " = ?";
     params.push_back(field_to_sql(*f, pair.as_array().at(1)));
   }

@@ -116,6 +116,15 @@ class Isolation : public ApiTest {
     bystander_notification_ = notification_for(bystander_id_);
     std::int64_t article = create("knowledge_articles", create_body("knowledge_articles")).at("id").as_int64();
     records_["knowledge_articles"] = {article, article};
+    // Problems are internal (no organisation): one record serves as own and foreign. The
+    // routes that link incidents get a problem and an incident of their own (the transition
+    // route cancels the records_ ones), and DELETE finds that incident linked each time.
+    std::int64_t problem = create("problems", create_body("problems")).at("id").as_int64();
+    records_["problems"] = {problem, problem};
+    std::int64_t known_error = create("known_errors", create_body("known_errors")).at("id").as_int64();
+    records_["known_errors"] = {known_error, known_error};
+    linking_problem_ = create("problems", create_body("problems")).at("id").as_int64();
+    linked_incident_ = incident(own_org_);
   }
 
   // A valid body for creating a record of `plural` as `role`.
@@ -125,6 +134,9 @@ class Isolation : public ApiTest {
     if (plural == "teams") return R"({"name":"New team"})";
     if (plural == "incidents") return R"({"title":"From the portal","impact":3,"urgency":3})";
     if (plural == "knowledge_articles") return R"({"title":"Reset a password","body":"Use the portal."})";
+    if (plural == "problems") return R"({"title":"Recurring outage","impact":2,"urgency":2})";
+    if (plural == "known_errors")
+      return R"({"title":"Outage","workaround":"Restart","problem":)" + std::to_string(records_["problems"].first) + "}";
     if (plural == "calendars") return R"({"name":"Office","timezone":"Europe/Berlin","hours":{"mon":[["09:00","17:00"]]}})";
     if (plural == "catalogue_items") return R"({"name":"New laptop","service":)" + std::to_string(svc_) + "}";
     if (plural == "service_requests")
@@ -139,8 +151,9 @@ class Isolation : public ApiTest {
   std::string patch_body(const std::string& plural) {
     if (plural == "incidents") return R"({"title":"Renamed"})";
     if (plural == "catalogue_items") return R"({"name":"Renamed"})";
-    if (plural == "knowledge_articles") return R"({"summary":"changed"})";
     if (plural == "service_requests" || plural == "fulfilment_tasks") return R"({"title":"Renamed"})";
+    if (plural == "knowledge_articles") return R"({"summary":"changed"})";
+    if (plural == "problems" || plural == "known_errors") return R"({"symptoms":"changed"})";
     if (plural == "organisations" || plural == "services" || plural == "teams" || plural == "calendars" ||
         plural == "agreements")
       return R"({"description":"changed"})";
@@ -246,7 +259,9 @@ TEST_P(Isolation, EveryRouteEveryRoleEveryOrganisation) {
             EXPECT_EQ(foreign.status, role == "admin" ? 204 : 404) << fwhat;
             break;
           }
-          auto [r, what] = run(route.pattern, route.method == "POST" ? R"({"name":"x"})" : "", "self");
+          // The search box needs something to search for.
+          const std::string self = route.pattern + (route.pattern.ends_with("/search") ? "?q=x" : "");
+          auto [r, what] = run(self, route.method == "POST" ? R"({"name":"x"})" : "", "self");
           EXPECT_TRUE(r.status == 200 || r.status == 201) << what << ": " << r.status << " " << r.body;
           auto anon = anonymous().request(route.method, route.pattern, route.method == "POST" ? "{}" : "");
           EXPECT_EQ(anon.status, 401) << route.pattern << " anonymously";
@@ -376,7 +391,14 @@ TEST_P(Isolation, EveryRouteEveryRoleEveryOrganisation) {
             const bool scoped = read.own_org_only && (t.tenant_field() || t.tenant_is_self);
             if (route.rule == Rule::kRecordCreate) {
               const Decision d = decide(t, roles, Op::kCreate);
-              auto [r, what] = run(target_for(route.pattern, plural, 0), create_body(plural), "create");
+              std::string body = create_body(plural);
+              if (route.pattern.ends_with("/from-incidents")) {  // a problem raised from an incident of its own
+                auto inc = app().create(app().system_principal(), *app().registry().by_plural("incidents"),
+                                        json::object{{"title", "Recurring"}, {"impact", 3}, {"urgency", 3}});
+                ASSERT_TRUE(inc) << inc.error().message;
+                body = json::serialize(json::object{{"title", "Raised by " + role}, {"incidents", json::array{inc->at("id")}}});
+              }
+              auto [r, what] = run(target_for(route.pattern, plural, 0), body, "create");
               EXPECT_EQ(r.status, d.allowed ? 201 : 403) << what << ": " << r.body;
               if (r.status == 201 && d.own_org_only && t.tenant_field())
                 EXPECT_EQ(r.json().at(t.tenant_field()->name), own_org_) << what << ": forced to own organisation";
@@ -404,27 +426,48 @@ TEST_P(Isolation, EveryRouteEveryRoleEveryOrganisation) {
             }
             for (bool own : {true, false}) {
               std::int64_t id = own ? ids.first : ids.second;
+              const bool links = plural == "problems" && route.pattern.find("/incidents") != std::string::npos;
+              if (links) id = linking_problem_;
               // A type without a workflow has no transitions resource at all; one without
               // service levels no SLA clock.
               const bool is_sla = route.pattern.ends_with("/sla");
+              // The satisfaction survey exists on ticket types that declare it; it is the
+              // customer's: staff get 403, and a ticket that is not resolved 409.
+              const bool is_survey = route.pattern.ends_with("/survey");
               const bool visible = read.allowed && (!scoped || own) &&
                                    (route.rule != Rule::kRecordTransition || t.workflow.has_value()) &&
-                                   (!is_sla || !t.sla_resolved_state.empty());
+                                   (!is_sla || !t.sla_resolved_state.empty()) &&
+                                   (!is_survey || (t.field("satisfaction_rating") && t.workflow));
               std::string body;
               int allowed_status = 200;
               bool permitted = true;
-              if (route.rule == Rule::kRecordUpdate) {
+              if (links && route.method == "DELETE") {  // the link to remove
+                auto linked = app().link_problem_incidents(app().system_principal(), id,
+                                                           json::object{{"incidents", json::array{linked_incident_}}});
+                ASSERT_TRUE(linked) << linked.error().message;
+              }
+              if (route.rule == Rule::kRecordUpdate && links) {
+                body = json::serialize(json::object{{"incidents", json::array{linked_incident_}}});
+                permitted = decide(t, roles, Op::kUpdate).allowed;
+              } else if (route.rule == Rule::kRecordUpdate) {
                 body = patch_body(plural);
                 permitted = decide(t, roles, Op::kUpdate).allowed;
+              } else if (is_survey) {
+                body = R"({"rating":5})";
               } else if (route.rule == Rule::kRecordTransition) {
                 body = R"({"to":"cancelled"})";
                 permitted = decide(t, roles, Op::kTransition, "cancelled").allowed;
               }
-              auto [r, what] = run(target_for(route.pattern, plural, id), body, own ? "own organisation" : "foreign organisation");
+              std::string target = target_for(route.pattern, plural, id);
+              if (auto at = target.find("{incident_id}"); at != std::string::npos)
+                target.replace(at, 13, std::to_string(linked_incident_));
+              auto [r, what] = run(target, body, own ? "own organisation" : "foreign organisation");
               if (!visible) {
                 EXPECT_EQ(r.status, 404) << what << ": " << r.body;
               } else if (!permitted) {
                 EXPECT_EQ(r.status, 403) << what << ": " << r.body;
+              } else if (is_survey) {
+                EXPECT_EQ(r.status, staff ? 403 : 409) << what << ": " << r.body;
               } else if (route.rule == Rule::kRecordRead) {
                 EXPECT_EQ(r.status, allowed_status) << what << ": " << r.body;
                 if (read.public_fields_only) EXPECT_FALSE(has_internal_field(t, r.json())) << what;

@@ -324,6 +324,26 @@ TEST_P(ServiceDesk, TheTeamManagerHearsOfTargetsAtRiskAndBreached) {
   EXPECT_EQ(manager.get("/api/v1/notifications").json().at("items").as_array().size(), r.json().at("items").as_array().size());
 }
 
+TEST_P(ServiceDesk, ASiteMayConfigureItsPriorityMatrix) {
+  AppOptions o;
+  o.db_url = db_url();
+  o.clock = &clock();
+  o.fast_password_hashing = true;
+  o.incident.priority_matrix = {{{"P1", "P1", "P2"}, {"P2", "P2", "P3"}, {"P3", "P4", "P4"}}};
+  auto site = App::open(o);
+  ASSERT_TRUE(site) << site.error().message;
+  const RecordType& t = *(*site)->registry().by_name("incident");
+  Principal sys = (*site)->system_principal();
+  auto rec = (*site)->create(sys, t, json::object{{"title", "x"}, {"impact", 1}, {"urgency", 2}});
+  ASSERT_TRUE(rec) << rec.error().message;
+  EXPECT_EQ(rec->at("priority"), "P1");  // the default matrix says P2
+  auto moved = (*site)->patch(sys, t, rec->at("id").as_int64(), rec->at("version").as_int64(),
+                              json::object{{"impact", 2}, {"urgency", 1}});
+  ASSERT_TRUE(moved) << moved.error().message;
+  EXPECT_EQ(moved->at("priority"), "P2");
+  (*site)->close();
+}
+
 INSTANTIATE_TEST_SUITE_P(Db, ServiceDesk, ::testing::ValuesIn(backends()),
                          [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
 
