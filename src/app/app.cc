@@ -41,6 +41,7 @@ Result<std::unique_ptr<App>> App::open(const AppOptions& options) {
   ORDO_TRY(im.store->write([&](SqlConn& c) { return ensure_schema(c, *im.registry); }));
   im.sla = std::make_unique<SlaEngine>(*im.registry);
   install_process_hooks(*im.hooks, *im.registry, im.options);
+  install_sla_escalation(*im.sla, *im.registry);
   im.hooks->use_sla(im.sla.get());
   ORDO_TRY(ensure_builtin_records(*im.store, *im.registry, *im.clock));
   return app;

@@ -213,6 +213,10 @@ Result<ImportPlan> plan_import(const RecordType& t, const ImportLine& line, cons
   plan.updated_at = line.reported_at;
   json::object values = std::move(created->values);
   std::string status = created->status;
+  // The counters the live incident process keeps (src/app/incident_process.cc): an NDJSON
+  // timeline has no reassignments, and a reopen is resolved -> in_progress.
+  for (const char* counter : {"reassignment_count", "reopen_count"})
+    if (t.field(counter)) values[counter] = 0;
   json::object create_data{{"values", non_null(values)}, {"status", status}, {"imported", true}};
   plan.events.push_back({line.reported_at, "create", std::move(create_data)});
 
@@ -243,6 +247,8 @@ Result<ImportPlan> plan_import(const RecordType& t, const ImportLine& line, cons
         }
         if (auto it = w.stamp_on_enter.find(s.value); it != w.stamp_on_enter.end())
           next[it->second] = format_rfc3339(s.at);
+        if (t.field("reopen_count") && status == t.sla_resolved_state && s.value == "in_progress")
+          next["reopen_count"] = next["reopen_count"].as_int64() + 1;
         if (auto it = w.required_on_enter.find(s.value); it != w.required_on_enter.end())
           for (const auto& req : it->second)
             if (const json::value* v = next.if_contains(req);

@@ -237,6 +237,10 @@ TEST(PlanImport, AReopenedTicketKeepsItsResolutionForTheSecondResolve) {
       {"at":"2026-03-02T12:00:00Z","status":"resolved"}]})");
   EXPECT_EQ(p.record.status, "resolved");
   EXPECT_EQ(p.record.values.at("resolved_at"), "2026-03-02T12:00:00Z");
+  // The counters are kept as the live process keeps them, so "= 0" filters find tickets.
+  EXPECT_EQ(p.record.values.at("reopen_count"), 1);
+  EXPECT_EQ(p.record.values.at("reassignment_count"), 0);
+  EXPECT_EQ(p.events[2].data.at("changes").at("reopen_count"), (json::array{0, 1}));
 }
 
 TEST(PlanImport, RecordFieldsAreCheckedByTheType) {
