@@ -5,9 +5,13 @@
 //   node tests/e2e/run.mjs --ordo build/ordo --dist web/dist [--screenshots docs/screenshots]
 //
 // Flows: an agent works a queue and resolves an incident (SLA clock shown when the server
-// has agreements); a requester reports an incident from the portal and sees only their
+// has agreements); the queue counts match the server's; a filtered list becomes a queue
+// shared with the team; the agent replies publicly and adds an internal note, and the
+// requester sees the reply but never the note, then answers the satisfaction survey and
+// confirms the resolution; known errors show up when an incident is logged on their
+// service; a requester reports an incident from the portal and sees only their
 // organisation; a stale edit shows the conflict; an ended session returns to the login
-// screen. Every main screen is checked with axe-core (WCAG 2 A/AA: labels, names, contrast)
+// screen. Service-desk features are exercised when the server has them. Every main screen is checked with axe-core (WCAG 2 A/AA: labels, names, contrast)
 // and any Content-Security-Policy violation or uncaught page error fails the run.
 // Deterministic: no sleeps, every wait is for a named element or answer.
 import { spawn, spawnSync } from 'node:child_process';
@@ -176,11 +180,24 @@ async function setScene(base, db, passwords) {
     );
   }
   const globexIncidents = (await admin.req('GET', `/api/v1/incidents?customer=${globex.id}&limit=200`)).items;
-  return { admin, acme, globex, alex, team, waiting, globexIncidents };
+  // Rita's own ticket, for the conversation between the agent and her.
+  const rita = new Api(base);
+  await rita.login('rita', passwords.rita);
+  const asked = await rita.req('POST', '/api/v1/incidents', {
+    title: 'Shared drive asks for my password again',
+    description: 'Since Monday the S: drive asks for my password every hour.',
+    impact: 3,
+    urgency: 3,
+  });
+  await admin.req('PATCH', `/api/v1/incidents/${asked.id}`, { assignment_group: team.id, assignee: alex.id }, { 'If-Match': `"${asked.version}"` });
+  const alexApi = new Api(base);
+  await alexApi.login('alex', passwords.alex);
+  return { admin, rita, alexApi, acme, globex, alex, team, waiting, globexIncidents, asked, services };
 }
 
 async function newPage(context, errors) {
   const page = await context.newPage();
+  openPages.add(page);
   page.setDefaultTimeout(kTimeout);
   page.on('console', (m) => {
     const t = m.text();
@@ -225,6 +242,8 @@ async function shot(page, name) {
   await toasts('');
 }
 
+// E2E_FAIL_DIR=dir keeps a picture of every open page when a step fails.
+const openPages = new Set();
 async function step(name, fn) {
   const t0 = Date.now();
   try {
@@ -233,6 +252,13 @@ async function step(name, fn) {
   } catch (e) {
     failures.push(`${name}: ${e.message}`);
     log(`FAIL ${name}: ${e.message}`);
+    const dir = process.env.E2E_FAIL_DIR;
+    if (dir) {
+      fs.mkdirSync(dir, { recursive: true });
+      let i = 0;
+      for (const p of openPages)
+        if (!p.isClosed()) await p.screenshot({ path: path.join(dir, `${name.replace(/\W+/g, '-')}-${i++}.png`), fullPage: true }).catch(() => undefined);
+    }
   }
 }
 
@@ -252,7 +278,21 @@ async function main() {
   } catch (e) {
     hasReport = !/→ 40[45]/.test(e.message);
   }
-  log(`server has agreements: ${hasSla}, SLA report: ${hasReport}`);
+  const has = async (url) => {
+    try {
+      await scene.admin.req('GET', url);
+      return true;
+    } catch (e) {
+      if (/→ 40[45]/.test(e.message)) return false;
+      throw e;
+    }
+  };
+  const hasConversation = await has(`/api/v1/incidents/${scene.asked.id}/comments`);
+  const hasSearch = await has('/api/v1/search?q=drive');
+  const hasTicketReport = await has('/api/v1/reports/tickets?type=incidents');
+  const hasKnownErrors = meta.types.some((t) => t.name === 'known_error');
+  const hasReviews = meta.types.some((t) => t.name === 'post_incident_review');
+  log(`server has agreements: ${hasSla}, SLA report: ${hasReport}, conversation: ${hasConversation}, search: ${hasSearch}, ticket KPIs: ${hasTicketReport}, known errors: ${hasKnownErrors}`);
 
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -286,7 +326,12 @@ async function main() {
   let worked = null;
   await step('agent works the queue and resolves an incident', async () => {
     await login(agent, base, 'alex', passwords.alex);
-    await agent.getByRole('heading', { name: 'My open incidents' }).waitFor();
+    await agent.getByRole('heading', { name: 'My open tickets' }).waitFor();
+    // Every queue shows the server's live count (one GET /api/v1/queues answers them all).
+    const queues = (await scene.alexApi.req('GET', '/api/v1/queues?type=incidents')).items;
+    check(queues.find((q) => q.key === 'unassigned')?.count === 2, 'two tickets wait unassigned in the team');
+    for (const q of queues)
+      await agent.locator('.queue-item', { hasText: q.name }).getByText(String(q.count), { exact: true }).waitFor();
     await agent.keyboard.press('Shift+?');
     await agent.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     await agent.keyboard.press('Escape');
@@ -302,7 +347,7 @@ async function main() {
     await agent.keyboard.press('j');
     await agent.keyboard.press('Enter');
     await agent.getByRole('heading', { name: worked.title }).waitFor();
-    await agent.getByRole('heading', { name: 'History' }).waitFor();
+    await agent.getByRole('heading', { name: /^(Activity|History)$/ }).waitFor();
     check((await agent.title()) === `${worked.number} ${worked.title} · Ordo`, `the tab names the ticket, got ${await agent.title()}`);
     // a: assign to me.
     await agent.keyboard.press('a');
@@ -339,20 +384,25 @@ async function main() {
     await agent.getByRole('row', { name: new RegExp(scene.waiting[1].number) }).waitFor();
     await axe(agent, 'incident list');
     await shot(agent, 'incident-list');
-    await agent.getByLabel('Search').fill('Wi-Fi meeting');
+    await agent.getByRole('textbox', { name: 'Search', exact: true }).fill('Wi-Fi meeting');
     await agent.waitForURL(/q=Wi-Fi/);
     // The previous page stays on screen until the answer comes: wait for exactly one match.
     await agent.waitForFunction(() => document.querySelectorAll('.record-table tbody tr').length === 1);
     await agent.getByRole('row', { name: new RegExp(scene.waiting[1].number) }).waitFor();
-    // The filter becomes a queue of the workspace, with its live count.
+    // The filter becomes a saved filter shared with the team: a queue with its live count.
     await agent.getByRole('button', { name: 'Save as queue' }).click();
-    await agent.getByRole('dialog', { name: 'Save as queue' }).getByLabel(/^Queue name/).fill('Wi-Fi trouble');
-    await agent.keyboard.press('Enter');
+    const save = agent.getByRole('dialog', { name: 'Save as queue' });
+    await save.getByLabel(/^Queue name/).fill('Wi-Fi trouble');
+    await save.getByLabel('Visible to', { exact: true }).click();
+    await agent.getByRole('option', { name: `Team: ${scene.team.name}` }).click();
+    await axe(agent, 'save queue dialog');
+    await save.getByRole('button', { name: 'Save' }).click();
     await agent.getByRole('heading', { name: 'Wi-Fi trouble' }).waitFor();
-    await agent.getByRole('link', { name: /Wi-Fi trouble/ }).getByText('1', { exact: true }).waitFor();
-    await agent.getByRole('button', { name: 'Remove queue' }).click();
-    await agent.getByRole('heading', { name: 'My open incidents' }).waitFor();
-    check((await agent.getByRole('link', { name: /Wi-Fi trouble/ }).count()) === 0, 'the removed queue is gone');
+    await agent.locator('.queue-item', { hasText: 'Wi-Fi trouble' }).getByText('1', { exact: true }).waitFor();
+    await agent.getByRole('row', { name: new RegExp(scene.waiting[1].number) }).waitFor();
+    const filters = (await scene.alexApi.req('GET', '/api/v1/saved_filters?limit=10')).items;
+    const shared = filters.find((f) => f.name === 'Wi-Fi trouble');
+    check(shared && shared.team === scene.team.id && shared.target === 'incidents', `saved for the team, got ${JSON.stringify(shared)}`);
     // Keyset paging: five a page, forward with the button and with n, back with p.
     await agent.goto(`${base}/r/incidents?limit=5`);
     const firstCells = () => agent.locator('.record-table tbody tr td:first-child').allInnerTexts();
@@ -370,8 +420,21 @@ async function main() {
     await agent.getByText(/ · page 2$/).waitFor();
   });
 
-  await step('generic create form shows field errors from the server', async () => {
-    await agent.goto(`${base}/r/incidents/new`);
+  // A known error on the service the next incident is logged on.
+  let knownError = null;
+  if (hasKnownErrors) {
+    const svc = scene.services.find((x) => x.name === 'Email') ?? scene.services[0];
+    const problem = await scene.admin.req('POST', '/api/v1/problems', { title: 'Mailbox sync stalls', impact: 2, urgency: 2, service: svc.id });
+    knownError = await scene.admin.req('POST', '/api/v1/known_errors', {
+      problem: problem.id,
+      title: 'Mailbox sync stalls after the password change',
+      service: svc.id,
+      workaround: 'Sign out of the mail app and in again.',
+    });
+    knownError.serviceId = svc.id;
+  }
+  await step('generic create form shows field errors from the server (and the known errors)', async () => {
+    await agent.goto(`${base}/r/incidents/new${knownError ? `?service=${knownError.serviceId}` : ''}`);
     await agent.getByRole('heading', { name: 'New incident' }).waitFor();
     await agent.getByRole('button', { name: 'Create' }).click();
     await agent.getByRole('alert').filter({ hasText: 'Please correct the marked fields.' }).waitFor();
@@ -384,6 +447,12 @@ async function main() {
     await agent.getByLabel('Urgency').fill('3');
     await agent.getByRole('button', { name: 'Create' }).click();
     await agent.getByRole('heading', { name: 'Projector in room 2 shows no picture' }).waitFor();
+    if (knownError) {
+      const panel = agent.getByRole('region', { name: 'A known error matches this incident' });
+      await panel.getByText('Sign out of the mail app and in again.').waitFor();
+      await panel.getByRole('link', { name: knownError.number }).waitFor();
+      await axe(agent, 'incident with known errors');
+    }
   });
 
   await step('a stale edit shows the conflict and changes nothing', async () => {
@@ -405,6 +474,96 @@ async function main() {
     await agent.getByRole('button', { name: 'Reload' }).click();
     await agent.getByRole('textbox', { name: 'Title' }).and(agent.locator('[value="Wi-Fi drops in room 4 (all day)"]')).waitFor();
   });
+
+  const reply = 'Thanks Rita: the drive password was reset on our side, please try again.';
+  const note = 'Internal: the AD sync job on fs02 was stuck; restarted it.';
+  if (hasConversation) {
+    await step('agent replies publicly and adds an internal note', async () => {
+      const t = scene.asked;
+      await agent.goto(`${base}/r/incidents/${t.id}`);
+      await agent.getByRole('heading', { name: t.title }).waitFor();
+      await agent.getByRole('heading', { name: 'Activity' }).waitFor();
+      // c: a public reply; i: an internal note; Ctrl+Enter sends.
+      await agent.keyboard.press('c');
+      const box = agent.getByRole('textbox', { name: 'Public reply' });
+      check(await box.evaluate((el) => el === document.activeElement), 'c focuses the reply box');
+      await box.fill(reply);
+      await agent.getByRole('button', { name: 'Send reply' }).click();
+      await agent.getByRole('article', { name: 'Reply' }).filter({ hasText: reply }).waitFor();
+      await agent.keyboard.press('i');
+      const noteBox = agent.getByRole('textbox', { name: 'Internal note' });
+      await noteBox.waitFor();
+      check(await noteBox.evaluate((el) => el === document.activeElement), 'i focuses the note box');
+      await noteBox.fill(note);
+      await agent.keyboard.press('Control+Enter');
+      await agent.getByRole('article', { name: 'Internal note' }).filter({ hasText: note }).waitFor();
+      await agent.getByRole('button', { name: 'Watch' }).click();
+      await agent.getByRole('button', { name: 'Stop watching' }).waitFor();
+      await axe(agent, 'ticket conversation');
+      await agent.getByRole('heading', { name: 'Activity' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await shot(agent, 'ticket-conversation');
+      const comments = (await scene.admin.req('GET', `/api/v1/incidents/${t.id}/comments`)).items;
+      check(comments.length === 2 && comments[0].internal === false && comments[1].internal === true, 'one reply, one note');
+      // The agent resolves it (through the API: the dialog was covered above).
+      const cur = await scene.admin.req('GET', `/api/v1/incidents/${t.id}`);
+      await scene.alexApi.req('POST', `/api/v1/incidents/${t.id}/transitions`, { to: 'in_progress' }, { 'If-Match': `"${cur.version}"` });
+      const cur2 = await scene.admin.req('GET', `/api/v1/incidents/${t.id}`);
+      await scene.alexApi.req(
+        'POST',
+        `/api/v1/incidents/${t.id}/transitions`,
+        { to: 'resolved', resolution_code: 'fixed', resolution_note: 'Password reset; AD sync restarted.' },
+        { 'If-Match': `"${cur2.version}"` },
+      );
+    });
+  }
+
+  if (hasReviews) {
+    await step('a major incident shows its review requirement', async () => {
+      const major = await scene.admin.req('POST', '/api/v1/incidents', {
+        title: 'Core switch down in building B',
+        customer: scene.acme.id,
+        impact: 1,
+        urgency: 1,
+        major_incident: true,
+      });
+      await agent.goto(`${base}/r/incidents/${major.id}`);
+      const panel = agent.getByRole('region', { name: 'Major incident: a post-incident review is required' });
+      await panel.waitFor();
+      await panel.getByRole('link', { name: 'Create the post-incident review' }).click();
+      await agent.getByRole('heading', { name: 'New post-incident review' }).waitFor();
+      await agent.getByRole('textbox', { name: 'Title' }).and(agent.locator(`[value^="Review of ${major.number}"]`)).waitFor();
+    });
+  }
+
+  if (hasSearch) {
+    await step('search from the header', async () => {
+      await agent.keyboard.press('Control+k');
+      await agent.getByRole('searchbox', { name: 'Search everything' }).fill('password');
+      await agent.keyboard.press('Enter');
+      await agent.getByRole('heading', { name: 'Search', exact: true }).waitFor();
+      await agent.getByRole('region', { name: 'Incidents' }).getByRole('link', { name: scene.asked.number }).waitFor();
+      await axe(agent, 'search');
+      await shot(agent, 'search');
+    });
+  }
+
+  if (hasTicketReport) {
+    await step('service-desk KPIs drill down to the tickets', async () => {
+      await agent.getByRole('link', { name: 'Service desk' }).click();
+      await agent.getByRole('heading', { name: 'Service desk' }).waitFor();
+      await agent.locator('.chart canvas').first().waitFor();
+      const report = await scene.alexApi.req('GET', `/api/v1/reports/tickets?type=incidents`);
+      const resolved = agent.getByRole('link', { name: /^Resolved incidents: \d+/ });
+      const n = Number((await resolved.innerText()).trim());
+      check(n >= 1, `at least one resolved incident, got ${n}`);
+      check(report.totals.resolved === n || report.totals.resolved >= 1, 'the KPI is the server\'s');
+      await axe(agent, 'service desk');
+      await shot(agent, 'service-desk');
+      await resolved.click();
+      await agent.getByRole('heading', { name: 'Incidents' }).waitFor();
+      await agent.getByText(new RegExp(`^${n} records? · page 1$`)).waitFor();
+    });
+  }
 
   if (hasReport) {
     await step('service-level dashboard', async () => {
@@ -501,6 +660,48 @@ async function main() {
     if (scene.globexIncidents.length) {
       await rita.goto(`${base}/portal/tickets/incidents/${scene.globexIncidents[0].id}`);
       await rita.getByRole('heading', { name: 'Not found' }).waitFor();
+    }
+  });
+  await step('requester sees the reply but never the note, answers the survey and confirms', async () => {
+    const t = scene.asked;
+    if (!hasConversation) {
+      // Without the conversation routes the ticket still gets resolved for the survey.
+      let cur = await scene.admin.req('GET', `/api/v1/incidents/${t.id}`);
+      await scene.alexApi.req('POST', `/api/v1/incidents/${t.id}/transitions`, { to: 'in_progress' }, { 'If-Match': `"${cur.version}"` });
+      cur = await scene.admin.req('GET', `/api/v1/incidents/${t.id}`);
+      await scene.alexApi.req('POST', `/api/v1/incidents/${t.id}/transitions`, { to: 'resolved', resolution_code: 'fixed', resolution_note: 'Reset.' }, { 'If-Match': `"${cur.version}"` });
+    }
+    await rita.goto(`${base}/portal/tickets/incidents/${t.id}`);
+    await rita.getByRole('heading', { name: t.title }).waitFor();
+    if (hasConversation) {
+      await rita.getByRole('article', { name: 'Reply' }).filter({ hasText: reply }).waitFor();
+      const text = await rita.locator('main').innerText();
+      check(!text.includes(note) && !text.includes('Internal note'), 'the internal note is not shown to the requester');
+      const api = await scene.rita.req('GET', `/api/v1/incidents/${t.id}/comments`);
+      check(api.items.every((c) => !c.internal && c.body !== note), 'the server never sends the note to the requester');
+      check((await rita.getByLabel('Internal note').count()) === 0, 'no internal switch in the portal');
+      await rita.getByRole('textbox', { name: 'Your reply' }).fill('It works again, thank you!');
+      await rita.getByRole('button', { name: 'Send reply' }).click();
+      await rita.getByRole('article', { name: 'Reply' }).filter({ hasText: 'It works again, thank you!' }).waitFor();
+    }
+    // The survey: 1–5 and a comment, once.
+    const survey = rita.getByRole('region', { name: 'How did we do?' });
+    await survey.getByRole('radio', { name: '4 · Good' }).check();
+    await survey.getByRole('textbox', { name: 'Comment (optional)' }).fill('Quick and friendly.');
+    await axe(rita, 'portal ticket with survey');
+    await shot(rita, 'portal-survey');
+    await survey.getByRole('button', { name: 'Send my answer' }).click();
+    await rita.getByText(/You rated how this ticket was handled/).waitFor();
+    const after = await scene.admin.req('GET', `/api/v1/incidents/${t.id}`);
+    check(after.satisfaction_rating === 4 && after.satisfaction_comment === 'Quick and friendly.', 'the answer is stored');
+    // Confirm the resolution: the ticket closes.
+    await rita.getByRole('button', { name: 'Yes, close the ticket' }).click();
+    await rita.getByText(`${t.number} is closed`, { exact: false }).first().waitFor();
+    const closed = await scene.admin.req('GET', `/api/v1/incidents/${t.id}`);
+    check(closed.status === 'closed', `closed by the requester, got ${closed.status}`);
+    if (hasConversation) {
+      await rita.getByRole('heading', { name: 'Conversation' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await shot(rita, 'portal-conversation');
     }
   });
   await ritaCtx.close();

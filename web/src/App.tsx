@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Center, Loader } from '@mantine/core';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { isPortalUser, useAuth } from './auth';
@@ -10,6 +11,9 @@ import { RecordCreatePage } from './pages/RecordCreatePage';
 import { PortalHome, PortalReport, PortalTickets, PortalTicket } from './pages/Portal';
 import { UsersPage } from './pages/UsersPage';
 import { ServiceLevelPage } from './pages/ServiceLevelPage';
+import { ServiceDeskPage } from './pages/ServiceDeskPage';
+import { SearchPage } from './pages/SearchPage';
+import { KnowledgePage } from './pages/KnowledgePage';
 import { NotFound } from './components/NotFound';
 import { ErrorBoundary } from './components/ErrorBoundary';
 
@@ -29,6 +33,8 @@ export function App() {
   }
   const portal = isPortalUser(user);
   return (
+    <>
+    <ScrollToTop />
     <Layout>
       <ErrorBoundary resetKey={location.pathname}>
       <Routes>
@@ -40,12 +46,16 @@ export function App() {
             <Route path="/portal/report" element={<PortalReport />} />
             <Route path="/portal/tickets" element={<PortalTickets />} />
             <Route path="/portal/tickets/:plural/:id" element={<PortalTicket />} />
+            <Route path="/portal/knowledge" element={<KnowledgePage />} />
+            <Route path="/portal/search" element={<SearchPage />} />
           </>
         ) : (
           <>
             <Route path="/queues" element={<QueuesPage />} />
             <Route path="/queues/:queue" element={<QueuesPage />} />
             <Route path="/service-levels" element={<ServiceLevelPage />} />
+            <Route path="/service-desk" element={<ServiceDeskPage />} />
+            <Route path="/search" element={<SearchPage />} />
             <Route path="/admin/users" element={<UsersPage />} />
             <Route path="/r/:plural" element={<RecordListPage />} />
             <Route path="/r/:plural/new" element={<RecordCreatePage />} />
@@ -56,7 +66,18 @@ export function App() {
       </Routes>
       </ErrorBoundary>
     </Layout>
+    </>
   );
+}
+
+// A new screen starts at its top (the router keeps the old scroll position otherwise, e.g.
+// a created record would open scrolled down to where the form's button was).
+function ScrollToTop() {
+  const { pathname } = useLocation();
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [pathname]);
+  return null;
 }
 
 function AfterLogin({ portal }: { portal: boolean }) {

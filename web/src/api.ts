@@ -92,6 +92,38 @@ export async function api<T = unknown>(path: string, opts: RequestOptions = {}):
   return data as T;
 }
 
+// Sends a file as the raw request body (attachments): the browser's own type for it, the
+// CSRF token, problem+json errors like api().
+export async function apiUpload<T = unknown>(path: string, file: Blob): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: 'POST',
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': file.type || 'application/octet-stream',
+        ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
+      },
+      credentials: 'same-origin',
+      body: file,
+    });
+  } catch {
+    throw new ApiError(0, { title: 'Network error', detail: 'The server could not be reached. Check your connection.' });
+  }
+  const text = await res.text();
+  let data: unknown = undefined;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!res.ok) {
+    if (res.status === 401) expiryListeners.forEach((fn) => fn());
+    throw new ApiError(res.status, data && typeof data === 'object' ? (data as Problem) : { title: res.statusText });
+  }
+  return data as T;
+}
+
 // Query strings from plain objects; empty values are left out.
 export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
   const p = new URLSearchParams();

@@ -1,5 +1,6 @@
 // Which optional server capabilities this server has. Service-level features arrive with
-// the agreement record type; the SLA report with its own route. The UI shows a screen only
+// the agreement record type; the SLA report with its own route; the service desk's queues,
+// search and KPIs with saved filters; the knowledge base with articles. The UI shows a screen only
 // when the server can answer it, so an older server never shows a screen that cannot work.
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiError } from './api';
@@ -33,5 +34,8 @@ export function useServerFeatures() {
     slaReport: hasAgreements && report.data === true,
     slaClock: hasAgreements,
     catalogue: names.has('catalogue_item'),
+    // The service desk's KPIs and the knowledge base's reader view came with these types.
+    ticketReport: names.has('saved_filter'),
+    knowledge: names.has('knowledge_article'),
   };
 }

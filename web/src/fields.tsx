@@ -3,6 +3,7 @@
 import { Badge, Checkbox, NumberInput, Select, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
 import { humanize, type FieldMeta } from './meta';
 import { RefMultiSelect, RefSelect, RefValue } from './refs';
+import { SafeHtml } from './components/SafeHtml';
 
 export function formatTimestamp(v: unknown): string {
   if (typeof v !== 'string' || !v) return '';
@@ -104,6 +105,8 @@ export function FieldValue({ field, value, link = true }: { field: FieldMeta; va
       return <JsonValue value={value} seconds={/seconds/i.test(field.label)} label={field.label} />;
     default:
       if (typeof value === 'object') return <code>{JSON.stringify(value)}</code>;
+      // Server-rendered HTML (a knowledge article's body_html), rebuilt from an allow-list.
+      if (field.name.endsWith('_html') && typeof value === 'string') return <SafeHtml html={value} />;
       return field.multiline ? <Text className="prewrap" size="sm">{String(value)}</Text> : <>{String(value)}</>;
   }
 }

@@ -57,6 +57,22 @@ export function useUserDirectory() {
   });
 }
 
+// The teams the logged-in staff user is a member of (teams are reference data: one page).
+export function useMyTeams(enabled = true) {
+  const { user } = useAuth();
+  const teams = useQuery({
+    queryKey: ['my-teams', user?.id],
+    queryFn: () => api<Page>('/api/v1/teams?limit=500'),
+    enabled: enabled && !!user && !isPortalUser(user),
+    staleTime: 300_000,
+  });
+  const mine = useMemo(
+    () => (teams.data?.items ?? []).filter((t) => Array.isArray(t.members) && user && t.members.includes(user.id)),
+    [teams.data, user],
+  );
+  return { ...teams, mine };
+}
+
 export function useUserName(id: number | null | undefined): string {
   const { user } = useAuth();
   const dir = useUserDirectory();
@@ -81,6 +97,20 @@ export function RefValue({ field, id, link = true }: { field: FieldMeta; id: num
   if (!link) return <>{label}</>;
   return (
     <Anchor component={Link} to={`/r/${plural}/${id}`} size="sm">
+      {label}
+    </Anchor>
+  );
+}
+
+// A record named by its type and id (e.g. a saved filter's team), linked to its detail.
+export function RecordName({ type, id, link = true }: { type: string; id: number; link?: boolean }) {
+  const meta = useMeta();
+  const t = typeByName(meta.data, type);
+  const rec = useRecord(t?.plural, t ? id : undefined);
+  const label = rec.data ? recordTitle(t, rec.data) : rec.isError ? `${t?.label ?? type} #${id}` : '…';
+  if (!link || !t) return <>{label}</>;
+  return (
+    <Anchor component={Link} to={`/r/${t.plural}/${id}`} size="sm">
       {label}
     </Anchor>
   );

@@ -1,5 +1,6 @@
-// The frame around every screen: a header with the user menu and a navigation column.
-// Staff see the workspace, the record types from /meta and admin; requesters the portal.
+// The frame around every screen: a header with the search box, the notifications and the
+// user menu, and a navigation column. Staff see the workspace, the record types from /meta
+// and admin; requesters the portal.
 import { type ReactNode } from 'react';
 import { Anchor, Button, Group, Kbd, Menu, Modal, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
@@ -7,6 +8,8 @@ import { NavLink as RouterNavLink, useNavigate } from 'react-router';
 import { isAdmin, isPortalUser, useAuth, useUser } from '../auth';
 import { useMeta } from '../meta';
 import { useServerFeatures } from '../features';
+import { HeaderSearch } from '../pages/SearchPage';
+import { NotificationsMenu } from './Notifications';
 
 export function Layout({ children }: { children: ReactNode }) {
   const user = useUser();
@@ -29,7 +32,9 @@ export function Layout({ children }: { children: ReactNode }) {
             <span className="brand-mark" aria-hidden="true" />
             Ordo{portal ? <span className="brand-sub">Service portal</span> : null}
           </Anchor>
+          <HeaderSearch portal={portal} />
           <Group gap="xs" wrap="nowrap">
+            <NotificationsMenu portal={portal} />
             <Button variant="subtle" size="compact-sm" onClick={help.open} aria-label="Keyboard shortcuts">
               <Kbd size="xs">?</Kbd>
             </Button>
@@ -83,6 +88,7 @@ function StaffNav({ admin }: { admin: boolean }) {
     <Stack gap={2}>
       <Text className="nav-heading">Workspace</Text>
       <Item to="/queues">Queues</Item>
+      {features.ticketReport ? <Item to="/service-desk">Service desk</Item> : null}
       {features.slaReport ? <Item to="/service-levels">Service levels</Item> : null}
       <Text className="nav-heading">Records</Text>
       {types
@@ -106,6 +112,7 @@ function StaffNav({ admin }: { admin: boolean }) {
 }
 
 function PortalNav() {
+  const features = useServerFeatures();
   return (
     <Stack gap={2}>
       <Item to="/portal" end>
@@ -113,12 +120,14 @@ function PortalNav() {
       </Item>
       <Item to="/portal/report">Report an incident</Item>
       <Item to="/portal/tickets">Our tickets</Item>
+      {features.knowledge ? <Item to="/portal/knowledge">Knowledge base</Item> : null}
     </Stack>
   );
 }
 
 const kShortcuts: [string, string][] = [
   ['?', 'Show this help'],
+  ['Ctrl+K', 'Search everything (the box in the header)'],
   ['g', 'Go to the queues (portal: our tickets)'],
   ['/', 'Search the current list'],
   ['j / k', 'Move down / up in a list'],
@@ -128,6 +137,9 @@ const kShortcuts: [string, string][] = [
   ['e', 'Ticket: edit'],
   ['t', 'Ticket: choose a transition'],
   ['r', 'Ticket: resolve'],
+  ['c', 'Ticket: write a public reply'],
+  ['i', 'Ticket: write an internal note'],
+  ['Ctrl+Enter', 'Send the reply or note being written'],
 ];
 
 function ShortcutHelp() {

@@ -28,6 +28,8 @@ interface Props {
   emptyText?: string;
   // Called instead of showing an error when the caller may not list this type (403/404).
   onUnavailable?(): void;
+  // An empty list is one line of emptyText instead of a table (short "referenced by" lists).
+  compactEmpty?: boolean;
 }
 
 function defaultColumns(t: TypeMeta, portal: boolean): string[] {
@@ -44,7 +46,7 @@ function defaultColumns(t: TypeMeta, portal: boolean): string[] {
   return cols;
 }
 
-export function RecordTable({ type, params, sort, onSort, portal, hrefFor, pageSize = 25, columns, caption, hotkeys, emptyText, onUnavailable }: Props) {
+export function RecordTable({ type, params, sort, onSort, portal, hrefFor, pageSize = 25, columns, caption, hotkeys, emptyText, onUnavailable, compactEmpty }: Props) {
   const meta = useMeta();
   const client = useQueryClient();
   const navigate = useNavigate();
@@ -112,6 +114,12 @@ export function RecordTable({ type, params, sort, onSort, portal, hrefFor, pageS
   }, [unavailable, onUnavailable]);
   if (unavailable && onUnavailable) return null;
   if (list.isError) return <Alert color="red" title="Could not load the list">{errorMessage(list.error)}</Alert>;
+  if (compactEmpty && first && list.isSuccess && rows.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        {emptyText ?? 'Nothing matches.'}
+      </Text>
+    );
   return (
     <div ref={tableRef}>
       <Table.ScrollContainer minWidth={640}>

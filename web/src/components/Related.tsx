@@ -35,6 +35,7 @@ export function RelatedRecords({ type, id }: { type: TypeMeta; id: number }) {
               caption={title}
               columns={relatedColumns(t, f.name)}
               emptyText="None."
+              compactEmpty
               onUnavailable={() => hide(key)}
             />
           </Paper>

@@ -91,7 +91,7 @@ function SlaBody({ answer, fetchedAt, now }: { answer: SlaAnswer; fetchedAt: num
   if (!answer.agreement)
     return (
       <Text size="sm" c="dimmed">
-        {answer.problem ? `${answer.problem}.` : `No agreement covers this ticket${answer.priority ? ` (priority ${answer.priority})` : ''}, so no clock runs.`}
+        {answer.problem ? sentence(answer.problem) : `No agreement covers this ticket${answer.priority ? ` (priority ${answer.priority})` : ''}, so no clock runs.`}
       </Text>
     );
   return (
@@ -110,7 +110,7 @@ function SlaBody({ answer, fetchedAt, now }: { answer: SlaAnswer; fetchedAt: num
       ) : null}
       {answer.targets.length === 0 ? (
         <Text size="sm" c="dimmed">
-          {answer.problem ? `${answer.problem}.` : 'The agreement sets no target for this priority.'}
+          {answer.problem ? sentence(answer.problem) : 'The agreement sets no target for this priority.'}
         </Text>
       ) : (
         answer.targets.map((t) => <TargetClock key={t.kind} target={t} fetchedAt={fetchedAt} now={now} />)
@@ -211,4 +211,10 @@ export function SegmentBar({ segments, now }: { segments: SlaSegment[]; now: num
       </Group>
     </div>
   );
+}
+
+// The server's explanation as a sentence: "the ticket names no service…" → "The ticket names no service….".
+function sentence(s: string): string {
+  const t = s.charAt(0).toUpperCase() + s.slice(1);
+  return /[.!?]$/.test(t) ? t : `${t}.`;
 }

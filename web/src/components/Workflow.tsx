@@ -23,12 +23,14 @@ interface Props {
 }
 
 const kPrimary = new Set(['in_progress', 'resolved', 'closed']);
+// States entered only through their own route (a service request's approval decision).
+const kDecidedElsewhere: Record<string, string[]> = { service_request: ['approved', 'rejected'] };
 
 export const WorkflowButtons = forwardRef<WorkflowHandle, Props>(function WorkflowButtons(
   { type, record, onDone, onStale, disabled },
   ref,
 ) {
-  const targets = allowedTransitions(type, record.status);
+  const targets = allowedTransitions(type, record.status).filter((to) => !kDecidedElsewhere[type.name]?.includes(to));
   const [target, setTarget] = useState<string | null>(null);
   const [values, setValues] = useState<Record<string, unknown>>({});
   const [error, setError] = useState<unknown>(null);

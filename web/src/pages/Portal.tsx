@@ -75,6 +75,7 @@ const kReportFields = ['title', 'description', 'service', 'impact', 'urgency'];
 export function PortalHome() {
   const user = useUser();
   const catalogue = useCatalogue();
+  const features = useServerFeatures();
   useDocumentTitle('Services');
   return (
     <Stack gap="md">
@@ -91,6 +92,11 @@ export function PortalHome() {
         <Button component={Link} to="/portal/tickets" variant="default">
           Our tickets
         </Button>
+        {features.knowledge ? (
+          <Button component={Link} to="/portal/knowledge" variant="default">
+            Knowledge base
+          </Button>
+        ) : null}
       </Group>
       {catalogue.isPending ? (
         <Skeleton h={160} />
@@ -166,7 +172,12 @@ export function PortalReport() {
   if (item && type.fields.some((f) => f.name === 'catalogue_item' && !f.readonly)) defaults.catalogue_item = item.id;
   if (item) defaults.title = `Request: ${item.name}`;
   // Incidents: the public essentials. A request type: every public field it lets one write.
-  const only = isRequest ? editableFields(type, true).map((f) => f.name).filter((n) => n !== 'catalogue_item' && n !== 'customer') : kReportFields;
+  // Requesters cannot look users up: user references are left to the service desk.
+  const only = isRequest
+    ? editableFields(type, true)
+        .filter((f) => f.name !== 'catalogue_item' && f.name !== 'customer' && !(f.kind === 'reference' && f.ref === 'user'))
+        .map((f) => f.name)
+    : kReportFields;
   return (
     <Stack gap="md" maw={720}>
       <Title order={1} size="h2">

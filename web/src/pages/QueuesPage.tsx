@@ -1,163 +1,208 @@
-// The agent workspace: incident queues as saved filters with live counts (polled), and the
-// selected queue's tickets, oldest-first by default so the longest waiting come first.
+// The agent workspace: the queues the server keeps for the agent (GET /api/v1/queues), with
+// live counts from one polled request, and the selected queue's tickets in the order the
+// queue defines (the nearest SLA due time first). Saved filters, personal or shared with a
+// team, are queues too; they are made from a filtered list ("Save as queue").
 import { useDocumentTitle } from '../title';
-import { useMemo } from 'react';
-import { Alert, Badge, Button, Group, Paper, Stack, Text, Title, UnstyledButton } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Alert, Badge, Button, Group, Paper, SegmentedControl, Skeleton, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
-import { api, qs } from '../api';
-import { useUser } from '../auth';
-import { openStates, typeByName, useMeta, type Page, type TypeMeta } from '../meta';
-import { RecordTable, type ListParams } from '../components/RecordTable';
-import { useSavedQueues } from '../savedQueues';
+import { api, ApiError, errorMessage, qs } from '../api';
+import { notify } from '../notify';
+import { findType, useMeta, type RecordData, type TypeMeta } from '../meta';
+import { RecordTable } from '../components/RecordTable';
+import { parseSavedQuery, queueHref, queueTypes, useServerQueues, type ServerQueue } from '../queues';
+import { RecordName, useRecord } from '../refs';
 
-interface Queue {
-  key: string;
-  label: string;
-  description: string;
-  params: ListParams | null; // null: cannot be built (e.g. no teams)
-  saved?: boolean;
-}
-
-export function useQueues(incident: TypeMeta | undefined): { queues: Queue[]; loading: boolean } {
-  const user = useUser();
-  const saved = useSavedQueues(user.id).queues;
-  const teams = useQuery({
-    queryKey: ['my-teams', user.id],
-    queryFn: () => api<Page>('/api/v1/teams?limit=500'),
-    staleTime: 300_000,
-  });
-  return useMemo(() => {
-    if (!incident) return { queues: [], loading: true };
-    const open = openStates(incident).join(',');
-    const mine = (teams.data?.items ?? []).filter((t) => Array.isArray(t.members) && t.members.includes(user.id));
-    const queues: Queue[] = [
-      { key: 'mine', label: 'My open incidents', description: 'Assigned to you, not yet resolved', params: { assignee: String(user.id), 'status.in': open } },
-      {
-        key: 'unassigned',
-        label: 'Unassigned in my teams',
-        description: mine.length ? `For ${mine.map((t) => t.name).join(', ')}, nobody assigned` : 'You are in no team',
-        params: mine.length ? { 'assignment_group.in': mine.map((t) => t.id).join(','), assignee: 'null', 'status.in': open } : null,
-      },
-      { key: 'new', label: 'New, not triaged', description: 'Status new, any team', params: { status: 'new' } },
-      { key: 'open', label: 'All open incidents', description: 'Every incident not yet resolved', params: { 'status.in': open } },
-      { key: 'resolved', label: 'Resolved, awaiting closure', description: 'Resolved, not yet closed', params: { status: 'resolved' } },
-    ];
-    for (const q of saved)
-      queues.push({ key: q.key, label: q.label, description: 'Saved from a filtered incident list', params: q.params, saved: true });
-    return { queues, loading: teams.isPending };
-  }, [incident, teams.data, teams.isPending, user.id, saved]);
-}
-
-function QueueCount({ params }: { params: ListParams | null }) {
-  const count = useQuery({
-    queryKey: ['queue-count', params],
-    queryFn: () => api<Page>(`/api/v1/incidents${qs({ ...params, limit: 1, count: true })}`),
-    enabled: !!params,
-    refetchInterval: 30_000,
-  });
-  if (!params) return <Badge color="gray" variant="light">–</Badge>;
-  return (
-    <Badge variant="light" aria-label={count.data ? `${count.data.total} incidents` : 'counting'}>
-      {count.data?.total ?? '…'}
-    </Badge>
-  );
-}
+const kDescriptions: Record<string, string> = {
+  mine: 'Assigned to you and not yet resolved; the nearest SLA due time first.',
+  unassigned: 'Open tickets of your teams that nobody has taken yet.',
+  breached: 'Open tickets whose resolution target has breached.',
+  at_risk: 'Open tickets close to breaching their resolution target.',
+};
 
 export function QueuesPage() {
   const { queue = 'mine' } = useParams();
-  const meta = useMeta();
-  const incident = typeByName(meta.data, 'incident');
-  const { queues } = useQueues(incident);
   const [search, setSearch] = useSearchParams();
   const navigate = useNavigate();
-  const removeSaved = useSavedQueues(useUser().id).remove;
-  useDocumentTitle(queues.find((q) => q.key === queue)?.label ?? 'Queues');
+  const meta = useMeta();
+  const types = queueTypes(meta.data?.types ?? []);
+  const plural = search.get('type') ?? 'incidents';
+  const type = findType(meta.data, plural);
+  const queues = useServerQueues(plural, !!type);
+  const items = queues.data?.items ?? [];
+  const current = items.find((q) => q.key === queue);
+  useDocumentTitle(current?.name ?? 'Queues');
   if (meta.isPending) return null;
-  if (!incident) return <Alert color="yellow">This server declares no incident type.</Alert>;
-  const current = queues.find((q) => q.key === queue);
-  if (!current) return <Navigate to="/queues" replace />;
-  const sort = search.get('sort') ?? 'created_at';
+  if (!type) return <Alert color="yellow">This server declares no {plural.replace(/_/g, ' ')}.</Alert>;
+  if (queues.isError) return <Alert color="red" title="Could not load the queues">{errorMessage(queues.error)}</Alert>;
+  if (queues.isSuccess && !current) return <Navigate to={queueHref(items[0]?.key ?? 'mine', plural)} replace />;
   return (
     <div className="queues">
       <nav aria-label="Queues" className="queue-list">
         <Title order={1} size="h3" mb="sm">
           Queues
         </Title>
-        <Stack gap={4}>
-          {queues.map((q) => (
-            <UnstyledButton
-              key={q.key}
-              component={Link}
-              to={`/queues/${q.key}`}
-              className={`queue-item${q.key === current.key ? ' active' : ''}`}
-              aria-current={q.key === current.key ? 'page' : undefined}
-            >
-              <Group justify="space-between" wrap="nowrap">
-                <Text size="sm" fw={500}>
-                  {q.label}
-                </Text>
-                <QueueCount params={q.params} />
-              </Group>
-            </UnstyledButton>
-          ))}
-        </Stack>
+        {types.length > 1 ? (
+          <SegmentedControl
+            aria-label="Ticket type"
+            fullWidth
+            size="xs"
+            mb="sm"
+            value={plural}
+            onChange={(v) => navigate(queueHref('mine', v))}
+            data={types.map((t) => ({ value: t.plural, label: t.plural === 'service_requests' ? 'Requests' : `${t.label}s` }))}
+          />
+        ) : null}
+        {queues.isPending ? (
+          <Skeleton h={160} />
+        ) : (
+          <Stack gap={4}>
+            {items.map((q, i) => (
+              <div key={q.key}>
+                {q.kind !== 'default' && items[i - 1]?.kind === 'default' ? <Text className="nav-heading">Saved filters</Text> : null}
+                <QueueLink queue={q} plural={plural} active={q.key === current?.key} label={type.label.toLowerCase()} />
+              </div>
+            ))}
+          </Stack>
+        )}
       </nav>
       <Paper withBorder p="md" radius="md" className="queue-body">
-        <Group justify="space-between">
-          <Title order={2} size="h3">
-            {current.label}
-          </Title>
-          {current.saved ? (
-            <Group gap="xs">
-              <Button size="xs" variant="default" component={Link} to={`/r/incidents${qs(current.params ?? {})}`}>
-                Edit filters
-              </Button>
-              <Button
-                size="xs"
-                variant="default"
-                color="red"
-                onClick={() => {
-                  removeSaved(current.key);
-                  navigate('/queues', { replace: true });
-                }}
-              >
-                Remove queue
-              </Button>
-            </Group>
-          ) : null}
-        </Group>
-        <Text size="sm" c="dimmed" mb="sm">
-          {current.description}
-        </Text>
-        {current.params ? (
-          <RecordTable
-            type={incident}
-            params={current.params}
-            sort={sort}
-            onSort={(s) => setSearch({ sort: s }, { replace: true })}
-            portal={false}
-            hrefFor={(r) => `/r/incidents/${r.id}`}
-            caption={current.label}
-            hotkeys
-            emptyText="This queue is empty."
-            columns={queueColumns(incident, current.key)}
+        {current ? (
+          <QueueBody
+            key={`${plural}/${current.key}`}
+            type={type}
+            queue={current}
+            sortOverride={search.get('sort')}
+            onSort={(s) => {
+              const next = new URLSearchParams(search);
+              next.set('sort', s);
+              setSearch(next, { replace: true });
+            }}
           />
         ) : (
-          <Text c="dimmed">Ask an administrator to add you to a team.</Text>
+          <Skeleton h={240} />
         )}
       </Paper>
     </div>
   );
 }
 
-function queueColumns(incident: TypeMeta, queue: string): string[] {
-  const sla = incident.fields.some((f) => f.name === 'sla_due_at') ? ['sla_due_at'] : [];
+function QueueLink({ queue, plural, active, label }: { queue: ServerQueue; plural: string; active: boolean; label: string }) {
+  const n = queue.count;
+  return (
+    <UnstyledButton
+      component={Link}
+      to={queueHref(queue.key, plural)}
+      className={`queue-item${active ? ' active' : ''}`}
+      aria-current={active ? 'page' : undefined}
+    >
+      <Group justify="space-between" wrap="nowrap">
+        <Text size="sm" fw={500}>
+          {queue.name}
+        </Text>
+        {n === undefined ? (
+          <Badge color="gray" variant="light" aria-label="does not run">
+            !
+          </Badge>
+        ) : (
+          <Badge variant="light" color={n && (queue.key === 'breached' || queue.key === 'at_risk') ? (queue.key === 'breached' ? 'red' : 'orange') : undefined} aria-label={`${n} ${label}${n === 1 ? '' : 's'}`}>
+            {n}
+          </Badge>
+        )}
+      </Group>
+    </UnstyledButton>
+  );
+}
+
+function QueueBody({ type, queue, sortOverride, onSort }: { type: TypeMeta; queue: ServerQueue; sortOverride: string | null; onSort(s: string): void }) {
+  const { params, sort } = parseSavedQuery(queue.query ?? '');
+  const saved = useRecord(queue.saved_filter ? 'saved_filters' : undefined, queue.saved_filter);
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const description =
+    kDescriptions[queue.key] ??
+    (queue.kind === 'team' ? (
+      <>
+        Shared with the team{' '}
+        {typeof saved.data?.team === 'number' ? <RecordName type="team" id={saved.data.team} /> : '…'}
+      </>
+    ) : (
+      'Your personal saved filter.'
+    ));
+  return (
+    <>
+      <Group justify="space-between">
+        <Title order={2} size="h3">
+          {queue.name}
+        </Title>
+        {queue.saved_filter ? (
+          <Group gap="xs">
+            <Button size="xs" variant="default" component={Link} to={`/r/${type.plural}${qs({ ...params, sort })}`}>
+              Open as list
+            </Button>
+            {saved.data ? <DeleteQueueButton filter={saved.data} onDeleted={() => {
+              void client.invalidateQueries({ queryKey: ['queues'] });
+              navigate(queueHref('mine', type.plural), { replace: true });
+            }} /> : null}
+          </Group>
+        ) : null}
+      </Group>
+      <Text size="sm" c="dimmed" mb="sm">
+        {description}
+      </Text>
+      {queue.error ? (
+        <Alert color="orange" title="This saved filter no longer runs">
+          {queue.error}
+        </Alert>
+      ) : (
+        <RecordTable
+          type={type}
+          params={params}
+          sort={sortOverride ?? sort ?? '-id'}
+          onSort={onSort}
+          portal={false}
+          hrefFor={(r) => `/r/${type.plural}/${r.id}`}
+          caption={queue.name}
+          hotkeys
+          emptyText="This queue is empty."
+          columns={queueColumns(type, queue.key)}
+        />
+      )}
+    </>
+  );
+}
+
+// Saved filters are records like any other; one that is no longer wanted is deleted when the
+// server allows it (the owner, or anyone of the team for a shared one).
+function DeleteQueueButton({ filter, onDeleted }: { filter: RecordData; onDeleted(): void }) {
+  return (
+    <Button
+      size="xs"
+      variant="default"
+      color="red"
+      onClick={async () => {
+        try {
+          await api(`/api/v1/saved_filters/${filter.id}`, { method: 'DELETE', ifMatch: filter.version });
+          notify({ color: 'green', message: `The queue “${String(filter.name)}” is deleted` });
+          onDeleted();
+        } catch (e) {
+          const unsupported = e instanceof ApiError && (e.status === 404 || e.status === 405);
+          notify({ color: 'red', title: 'Could not delete the queue', message: unsupported ? 'This server cannot delete saved filters yet.' : errorMessage(e) });
+        }
+      }}
+    >
+      Delete queue
+    </Button>
+  );
+}
+
+function queueColumns(type: TypeMeta, queue: string): string[] {
+  const sla = type.fields.some((f) => f.name === 'sla_due_at') ? ['sla_due_at'] : [];
   // Waiting time matters most: the SLA due column when the server keeps one, else the age.
   const when = sla.length ? sla : ['created_at'];
   const cols =
     queue === 'mine' || queue === 'unassigned'
       ? ['number', 'title', 'status', 'priority', 'service', 'customer', ...when]
       : ['number', 'title', 'status', 'priority', 'customer', 'assignee', ...when];
-  return cols.filter((c) => c === 'number' || c === 'status' || c.endsWith('_at') || incident.fields.some((f) => f.name === c));
+  return cols.filter((c) => c === 'number' || c === 'status' || c.endsWith('_at') || type.fields.some((f) => f.name === c));
 }

@@ -1,21 +1,25 @@
 // The detail screen for any record: its fields, workflow buttons, edit form and history.
-// Tickets (types with an assignee) get quick actions with keyboard shortcuts, and incidents
-// the live SLA clock panel.
+// Tickets (types with an assignee) get quick actions with keyboard shortcuts, the timeline
+// with replies and internal notes, files and watchers (when the server has the ticket
+// conversation), and incidents the live SLA clock panel, the known errors that match and a
+// major incident's review requirement. In the portal (portal=true) the same screen shows a
+// requester's ticket: public fields and replies, confirm/reopen and the survey.
 import { useDocumentTitle } from '../title';
 import { useRef, useState } from 'react';
 import { Alert, Anchor, Badge, Breadcrumbs, Button, Group, Kbd, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { notify } from '../notify';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { ApiError, api, errorMessage } from '../api';
 import { canWrite, useUser } from '../auth';
 import { FieldValue, StatusBadge, formatTimestamp } from '../fields';
-import { findType, recordTitle, titleField, useMeta, visibleFields, type Page, type RecordData, type TypeMeta } from '../meta';
-import { recordKey, UserName } from '../refs';
+import { findType, recordTitle, titleField, useMeta, visibleFields, type RecordData, type TypeMeta } from '../meta';
+import { recordKey, useMyTeams, UserName } from '../refs';
 import { RecordForm } from '../components/RecordForm';
 import { WorkflowButtons, type WorkflowHandle } from '../components/Workflow';
-import { HistoryTimeline } from '../components/History';
+import { Activity, AttachmentsPanel, useComments, WatchersPanel, type ActivityHandle } from '../components/Conversation';
+import { ApprovalPanel, KnownErrorsPanel, MajorIncidentPanel, PortalResolutionPanel, SurveyPanel, type KnownError } from '../components/TicketPanels';
 import { NotFound } from '../components/NotFound';
 import { SlaPanel } from '../components/SlaPanel';
 import { RelatedRecords } from '../components/Related';
@@ -54,31 +58,38 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
   const rec = useRecordQuery(type, id);
   useDocumentTitle(rec.data ? `${rec.data.number} ${recordTitle(type, rec.data)}` : type.label);
   const [editing, setEditing] = useState(false);
+  // Empty fields are folded away: a ticket's dozens of unset fields would push its
+  // conversation off the screen.
+  const [showEmpty, setShowEmpty] = useState(false);
   // The version the edit form started from: a background refresh must not silently
   // rebase the user's edit onto someone else's change.
   const [editBase, setEditBase] = useState<RecordData | null>(null);
   const workflow = useRef<WorkflowHandle>(null);
   const writable = canWrite(user) && !portal;
   const isTicket = type.fields.some((f) => f.name === 'assignee');
-  const teams = useQuery({
-    queryKey: ['my-teams', user.id],
-    queryFn: () => api<Page>('/api/v1/teams?limit=500'),
-    enabled: isTicket && writable,
-    staleTime: 300_000,
-  });
+  const teams = useMyTeams(isTicket && writable);
+  const activity = useRef<ActivityHandle>(null);
+  // The ticket conversation exists on this server and for this type (404 otherwise).
+  const conversation = useComments(type.plural, id).isSuccess;
+  // Known errors that came back with the create (or a service change) of an incident.
+  const location = useLocation();
+  const [knownErrors, setKnownErrors] = useState<KnownError[] | undefined>(
+    () => (location.state as { knownErrors?: KnownError[] } | null)?.knownErrors,
+  );
 
   const saved = (r: RecordData) => {
+    if (Array.isArray(r.known_errors)) setKnownErrors(r.known_errors as KnownError[]);
     client.setQueryData(recordKey(type.plural, r.id), r);
     void client.invalidateQueries({ queryKey: ['history', type.plural, r.id] });
     void client.invalidateQueries({ queryKey: ['list', type.plural] });
-    void client.invalidateQueries({ queryKey: ['queue-count'] });
+    void client.invalidateQueries({ queryKey: ['queues'] });
     void client.invalidateQueries({ queryKey: ['sla', type.plural, r.id] });
   };
 
   async function assignToMe() {
     const r = rec.data;
     if (!r || !isTicket) return;
-    const mine = (teams.data?.items ?? []).filter((t) => Array.isArray(t.members) && t.members.includes(user.id));
+    const mine = teams.mine;
     const body: Record<string, unknown> = { assignee: user.id };
     const group = r.assignment_group as number | null;
     if (!group || !mine.some((t) => t.id === group)) {
@@ -102,6 +113,8 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
     ['a', () => writable && isTicket && void assignToMe()],
     ['e', () => writable && startEdit()],
     ['r', () => writable && workflow.current?.start('resolved')],
+    ['c', () => activity.current?.compose(false)],
+    ['i', () => writable && activity.current?.compose(true)],
     [
       't',
       () => {
@@ -129,6 +142,9 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
   const fields = visibleFields(type, portal).filter((f) => (!portal || f.name in r) && !(showSla && isSlaFigure(f.name)));
   const title = recordTitle(type, r);
   const titleF = titleField(type);
+  const emptyCount = fields.filter((f) => f !== titleF && isEmpty(r[f.name])).length;
+  const open = !!type.workflow && !!r.status && !type.workflow.final_states.includes(r.status) && r.status !== 'resolved';
+  const side = showSla || conversation;
 
   return (
     <Stack gap="md">
@@ -173,7 +189,12 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
         ) : null}
       </Group>
       {writable && !editing ? <WorkflowButtons ref={workflow} type={type} record={r} onDone={saved} onStale={() => void rec.refetch()} /> : null}
-      <div className={showSla ? 'detail-grid with-side' : 'detail-grid'}>
+      {!portal && type.name === 'incident' && open ? <KnownErrorsPanel record={r} seed={knownErrors} /> : null}
+      {!portal && type.fields.some((f) => f.name === 'major_incident') ? <MajorIncidentPanel record={r} /> : null}
+      {!portal ? <ApprovalPanel type={type} record={r} /> : null}
+      {portal ? <PortalResolutionPanel type={type} record={r} /> : null}
+      {portal ? <SurveyPanel type={type} record={r} /> : null}
+      <div className={side ? 'detail-grid with-side' : 'detail-grid'}>
         <Stack gap="md">
           <Paper withBorder p="md" radius="md">
             {editing && editBase ? (
@@ -192,9 +213,10 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
                 }}
               />
             ) : (
+              <>
               <dl className="field-list">
-                {fields.map((f) => (
-                  <div key={f.name} className={f.multiline || f.kind === 'json' || f === titleF ? 'field wide' : 'field'}>
+                {fields.filter((f) => showEmpty || f === titleF || !isEmpty(r[f.name])).map((f) => (
+                  <div key={f.name} className={f.multiline || f.kind === 'json' || f === titleF || f.name.endsWith('_html') ? 'field wide' : 'field'}>
                     <dt>{f.label}</dt>
                     <dd>
                       <FieldValue field={f} value={r[f.name]} link={!portal} />
@@ -202,17 +224,31 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
                   </div>
                 ))}
               </dl>
+              {emptyCount ? (
+                <Button variant="subtle" size="compact-xs" mt="xs" onClick={() => setShowEmpty((v) => !v)} aria-expanded={showEmpty}>
+                  {showEmpty ? 'Hide the empty fields' : `Show ${emptyCount} empty ${emptyCount === 1 ? 'field' : 'fields'}`}
+                </Button>
+              ) : null}
+              </>
             )}
           </Paper>
-          {!portal && !editing ? <RelatedRecords type={type} id={r.id} /> : null}
-          <Paper withBorder p="md" radius="md">
-            <Title order={2} size="h4" mb="sm">
-              History
+          {!portal && !editing && !conversation ? <RelatedRecords type={type} id={r.id} /> : null}
+          <Paper withBorder p="md" radius="md" component="section" aria-labelledby="activity-title">
+            <Title order={2} size="h4" mb="sm" id="activity-title">
+              {conversation ? (portal ? 'Conversation' : 'Activity') : 'History'}
             </Title>
-            <HistoryTimeline type={type} id={r.id} />
+            <Activity ref={activity} type={type} id={r.id} portal={portal} canReply={portal || writable} />
           </Paper>
+          {/* A ticket's conversation comes first; what refers to it after. */}
+          {!portal && !editing && conversation ? <RelatedRecords type={type} id={r.id} /> : null}
         </Stack>
-        {showSla ? <SlaPanel plural={type.plural} id={r.id} version={r.version} /> : null}
+        {side ? (
+          <Stack gap="md">
+            {showSla ? <SlaPanel plural={type.plural} id={r.id} version={r.version} /> : null}
+            {conversation ? <WatchersPanel type={type} id={r.id} /> : null}
+            {conversation ? <AttachmentsPanel type={type} id={r.id} canUpload={portal || writable} /> : null}
+          </Stack>
+        ) : null}
       </div>
     </Stack>
   );
@@ -220,5 +256,9 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
 
 // The ticket fields the server derives from the SLA clock (sla_fields() on the server).
 function isSlaFigure(name: string): boolean {
-  return name.startsWith('sla_') || /^(response|resolution)_(due_at|met_at|breached_at|breached)$/.test(name);
+  return name.startsWith('sla_') || name === 'is_open' || /^(response|resolution)_(due_at|met_at|breached_at|breached)$/.test(name);
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
 }

@@ -2,16 +2,18 @@
 // choice and reference fields and its workflow states, sortable columns. The filters live in
 // the URL, so a filtered list can be bookmarked and the back button works.
 import { useDocumentTitle } from '../title';
-import { useEffect, useRef, useState } from 'react';
-import { Button, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { ApiError, api, errorMessage } from '../api';
 import { useDebouncedValue, useDisclosure, useHotkeys } from '@mantine/hooks';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { canWrite, useUser } from '../auth';
-import { findType, humanize, useMeta, type TypeMeta } from '../meta';
+import { findType, humanize, useMeta, type RecordData, type TypeMeta } from '../meta';
 import { RecordTable, type ListParams } from '../components/RecordTable';
 import { NotFound } from '../components/NotFound';
-import { RefSelect } from '../refs';
-import { useSavedQueues } from '../savedQueues';
+import { RefSelect, useMyTeams } from '../refs';
+import { queueHref, queueTypes, toSavedQuery } from '../queues';
 
 export function RecordListPage() {
   const { plural } = useParams();
@@ -63,7 +65,7 @@ function ListScreen({ type }: { type: TypeMeta }) {
           {type.label}s
         </Title>
         <Group gap="xs">
-          {type.name === 'incident' ? <SaveQueueButton params={params} /> : null}
+          {queueTypes([type]).length ? <SaveQueueButton type={type} params={params} sort={search.get('sort')} /> : null}
           {canWrite(user) ? (
             <Button component={Link} to={`/r/${type.plural}/new`}>
               New {type.label.toLowerCase()}
@@ -130,38 +132,80 @@ function ListScreen({ type }: { type: TypeMeta }) {
   );
 }
 
-// Saves the current incident filters as a queue of the workspace.
-function SaveQueueButton({ params }: { params: Record<string, string | undefined> }) {
-  const user = useUser();
-  const { add } = useSavedQueues(user.id);
+// Saves the current filters (and sort) as a saved filter on the server: a queue of the
+// workspace, for the agent alone or shared with one of their teams.
+function SaveQueueButton({ type, params, sort }: { type: TypeMeta; params: Record<string, string | undefined>; sort: string | null }) {
   const navigate = useNavigate();
+  const client = useQueryClient();
+  const teams = useMyTeams();
   const [opened, dialog] = useDisclosure(false);
   const [name, setName] = useState('');
-  const filters: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) if (v) filters[k] = v;
-  const empty = Object.keys(filters).length === 0;
+  const [team, setTeam] = useState<string>('me');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const query = toSavedQuery(params, sort ?? undefined);
+  const empty = Object.values(params).every((v) => !v);
+  const apiError = error instanceof ApiError ? error : null;
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    if (!name.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const body: Record<string, unknown> = { name: name.trim(), target: type.plural, query };
+      if (team !== 'me') body.team = Number(team);
+      const saved = await api<RecordData>('/api/v1/saved_filters', { method: 'POST', body });
+      await client.invalidateQueries({ queryKey: ['queues', type.plural] });
+      dialog.close();
+      setName('');
+      navigate(queueHref(`saved:${saved.id}`, type.plural));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
   return (
     <>
       <Button variant="default" onClick={dialog.open} disabled={empty} title={empty ? 'Filter the list first' : undefined}>
         Save as queue
       </Button>
       <Modal lockScroll={false} closeButtonProps={{ 'aria-label': 'Close dialog' }} opened={opened} onClose={dialog.close} title="Save as queue">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (!name.trim()) return;
-            const q = add(name.trim(), filters);
-            dialog.close();
-            navigate(`/queues/${q.key}`);
-          }}
-        >
+        <form onSubmit={save} noValidate>
           <Stack gap="sm">
-            <TextInput label="Queue name" required autoFocus value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={80} />
+            {error ? (
+              <Alert color="red" role="alert">
+                {errorMessage(error)}
+                {apiError?.problem.errors?.filter((fe) => fe.field !== 'name').map((fe) => (
+                  <div key={fe.field}>
+                    {fe.field}: {fe.message}
+                  </div>
+                ))}
+              </Alert>
+            ) : null}
+            <TextInput
+              label="Queue name"
+              required
+              autoFocus
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              maxLength={200}
+              error={apiError?.fieldError('name')}
+            />
+            <Select
+              label="Visible to"
+              data={[{ value: 'me', label: 'Only me' }, ...teams.mine.map((t) => ({ value: String(t.id), label: `Team: ${String(t.name)}` }))]}
+              value={team}
+              onChange={(v) => setTeam(v ?? 'me')}
+              allowDeselect={false}
+              comboboxProps={{ withinPortal: true }}
+              description="A team's members all see a shared queue."
+            />
             <Text size="xs" c="dimmed">
-              Saved in this browser for your account: {Object.entries(filters).map(([k, v]) => `${k}=${v}`).join(', ')}
+              Filters: <code>{query}</code>
             </Text>
             <Group>
-              <Button type="submit" disabled={!name.trim()}>
+              <Button type="submit" disabled={!name.trim()} loading={busy}>
                 Save
               </Button>
             </Group>
