@@ -192,6 +192,9 @@ async function setScene(base, db, passwords) {
   await admin.req('PATCH', `/api/v1/incidents/${asked.id}`, { assignment_group: team.id, assignee: alex.id }, { 'If-Match': `"${asked.version}"` });
   const alexApi = new Api(base);
   await alexApi.login('alex', passwords.alex);
+  // Alex approves Rita's service requests (the catalogue's items need her manager's word).
+  const ritaUser = (await admin.req('GET', '/api/v1/users?limit=100')).items.find((u) => u.username === 'rita');
+  await admin.req('PATCH', `/api/v1/users/${ritaUser.id}`, { manager: alex.id });
   return { admin, rita, alexApi, acme, globex, alex, team, waiting, globexIncidents, asked, services };
 }
 
@@ -292,6 +295,8 @@ async function main() {
   const hasTicketReport = await has('/api/v1/reports/tickets?type=incidents');
   const hasKnownErrors = meta.types.some((t) => t.name === 'known_error');
   const hasReviews = meta.types.some((t) => t.name === 'post_incident_review');
+  const hasRequests = meta.types.some((t) => t.name === 'service_request');
+  let requested = null;
   log(`server has agreements: ${hasSla}, SLA report: ${hasReport}, conversation: ${hasConversation}, search: ${hasSearch}, ticket KPIs: ${hasTicketReport}, known errors: ${hasKnownErrors}`);
 
   browser = await chromium.launch({
@@ -628,11 +633,20 @@ async function main() {
     await rita.getByRole('heading', { name: /Hello, Rita/ }).waitFor();
     await axe(rita, 'portal');
     await shot(rita, 'portal');
-    // A catalogue item prefills the form; then a plain problem report with a service.
+    // A catalogue item prefills the form and raises a service request (when the server has
+    // them); then a plain problem report with a service.
     const item = rita.getByRole('link', { name: 'VPN access' });
     if (await item.count()) {
       await item.click();
       await rita.getByRole('textbox', { name: 'Title' }).and(rita.locator('[value="Request: VPN access"]')).waitFor();
+      if (hasRequests) {
+        await rita.getByLabel('Description').fill('For working from home on Fridays.');
+        await rita.getByRole('button', { name: 'Send request' }).click();
+        await rita.getByRole('heading', { name: 'Request: VPN access' }).waitFor();
+        await rita.getByText('Awaiting approval', { exact: true }).waitFor();
+        requested = (await scene.rita.req('GET', '/api/v1/service_requests?sort=-id&limit=1')).items[0];
+        check(requested?.status === 'awaiting_approval', `the request waits for approval, got ${requested?.status}`);
+      }
       await rita.getByRole('link', { name: 'Services' }).click();
     }
     await rita.getByRole('link', { name: /Report a problem with/ }).first().click();
@@ -705,6 +719,23 @@ async function main() {
     }
   });
   await ritaCtx.close();
+
+  if (requested) {
+    await step('the approver approves the service request', async () => {
+      const ctx = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'UTC' });
+      const page = await newPage(ctx, errors);
+      await login(page, base, 'alex', passwords.alex);
+      await page.goto(`${base}/r/service_requests/${requested.id}`);
+      const panel = page.getByRole('region', { name: 'Your approval is needed' });
+      await panel.getByRole('textbox', { name: 'Comment' }).fill('Fine for Fridays.');
+      await axe(page, 'approval');
+      await panel.getByRole('button', { name: 'Approve' }).click();
+      await page.getByText(`${requested.number} is approved`).waitFor();
+      const after = await scene.admin.req('GET', `/api/v1/service_requests/${requested.id}`);
+      check(after.approval_decision === 'approved' && after.status !== 'awaiting_approval', `approved, got ${after.status}`);
+      await ctx.close();
+    });
+  }
 
   check(errors.length === 0, `browser errors:\n  ${errors.join('\n  ')}`);
 }

@@ -117,7 +117,7 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
               <ul>
                 {unplaced.map((fe) => (
                   <li key={fe.field}>
-                    {fe.field}: {fe.message}
+                    {type.fields.find((f) => f.name === fe.field)?.label ?? fe.field}: {fe.message}
                   </li>
                 ))}
               </ul>

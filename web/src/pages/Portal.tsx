@@ -168,14 +168,18 @@ export function PortalReport() {
   useDocumentTitle(isRequest ? `Request: ${item?.name}` : 'Report an incident');
   if (meta.isPending) return null;
   if (!type) return <NotFound what="form" />;
-  const defaults: Record<string, unknown> = { service, impact: 3, urgency: 3 };
-  if (item && type.fields.some((f) => f.name === 'catalogue_item' && !f.readonly)) defaults.catalogue_item = item.id;
-  if (item) defaults.title = `Request: ${item.name}`;
+  // Only what the chosen type lets one write (a request takes its service from the item).
+  const writable = new Set(editableFields(type, true).map((f) => f.name));
+  const defaults: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries({ service, impact: 3, urgency: 3, catalogue_item: item?.id, title: item ? `Request: ${item.name}` : undefined }))
+    if (writable.has(k) && v !== undefined && v !== null) defaults[k] = v;
   // Incidents: the public essentials. A request type: every public field it lets one write.
   // Requesters cannot look users up: user references are left to the service desk.
   const only = isRequest
     ? editableFields(type, true)
-        .filter((f) => f.name !== 'catalogue_item' && f.name !== 'customer' && !(f.kind === 'reference' && f.ref === 'user'))
+        .filter(
+          (f) => f.name !== 'catalogue_item' && f.name !== 'customer' && !(f.kind === 'reference' && f.ref === 'user') && f.kind !== 'timestamp',
+        )
         .map((f) => f.name)
     : kReportFields;
   return (
