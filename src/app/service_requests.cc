@@ -13,7 +13,9 @@
 //             approver or an administrator decides once, in awaiting_approval; an "approval"
 //             event records who decided what and why, then the request moves to approved and
 //             on to fulfilling with its first task, or to rejected. Nobody reaches approved or
-//             rejected through the transitions route (403, even administrators).
+//             rejected through the transitions route (403, even administrators). The
+//             approver is told (in-app notification) when a request waits for them; the
+//             person it is for and whoever raised it, of the decision.
 //   Guards    catalogue_item and customer are fixed once raised; a request is fulfilled
 //             only when none of its tasks is still open; reassignment_count / reopen_count
 //             are kept as for incidents (reopen: fulfilled -> fulfilling).
@@ -30,6 +32,7 @@
 
 #include "app/app_impl.h"
 #include "app/hooks.h"
+#include "app/notifications.h"
 #include "app/sla.h"
 #include "domain/access.h"
 #include "store/event_log.h"
@@ -268,6 +271,26 @@ Result<std::vector<json::object>> tasks_of(SqlConn& c, const Registry& reg, std:
 
 bool task_ended(const json::object& t) { return t.at("status") == "done" || t.at("status") == "cancelled"; }
 
+// Approval notices (in-app): the approver hears that a request waits for them, the person it
+// is for and the one who raised it hear the decision.
+Result<void> notify_approval(const WriteContext& ctx, const json::object& request) {
+  const std::string label = ticket_label(ctx.type, request) + " (" + std::string(request.at("title").as_string()) + ")";
+  const std::string& who = ctx.principal.username;
+  std::vector<std::int64_t> to;
+  std::string message;
+  if (request.at("status") == "awaiting_approval") {
+    if (auto a = id_of(request.if_contains("approver"))) to.push_back(*a);
+    message = who + " asks for your approval of " + label;
+  } else {
+    for (const char* f : {"requested_for", "created_by"})
+      if (auto u = id_of(request.if_contains(f))) to.push_back(*u);
+    const json::value& note = request.at("approval_comment");
+    message = who + " " + std::string(request.at("status").as_string()) + " " + label +
+              (note.is_string() ? ": " + std::string(note.as_string()) : std::string());
+  }
+  return notify(ctx.conn, to, {ctx.type.name, ctx.id, "approval", message, ctx.principal.user_id, false, ctx.now});
+}
+
 // After a task ended: the request is fulfilled when none is open and at least one is done.
 Result<void> fulfil_when_done(const Registry& reg, const WriteContext& ctx, const json::object& task) {
   const RecordType& req_t = *reg.by_name(kRequest);
@@ -290,6 +313,8 @@ void install_service_request_hooks(HookTable& hooks, const Registry& reg, const 
   });
   hooks.after(kRequest, [r](WriteContext& ctx, const Change& ch, json::object& after) -> Result<void> {
     if (ch.status == ctx.from_status) return {};
+    if (ch.status == "awaiting_approval" || ch.status == "approved" || ch.status == "rejected")
+      return notify_approval(ctx, after);
     // Routed straight to fulfilment, or approved: the work starts.
     if (ch.status == "fulfilling" && (!ctx.before || ctx.from_status == "approved"))
       return open_first_task(*r, Mover::of(ctx), after);

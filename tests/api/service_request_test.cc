@@ -84,6 +84,14 @@ class Requests : public ApiTest {
     return c.post(path(plural, id) + "/transitions", R"({"to":")" + to + R"("})");
   }
   json::object get(const std::string& plural, std::int64_t id) { return client().get(path(plural, id)).json().as_object(); }
+  // The messages of the caller's "approval" notifications about `request`, newest first.
+  std::vector<std::string> approval_notices(HttpClient& c, std::int64_t request) {
+    std::vector<std::string> out;
+    const json::value page = c.get("/api/v1/notifications").json();
+    for (const auto& n : page.at("items").as_array())
+      if (n.at("kind") == "approval" && n.at("record_id") == request) out.emplace_back(n.at("message").as_string());
+    return out;
+  }
 
   std::int64_t org_ = 0, other_org_ = 0, unserved_org_ = 0, svc_ = 0, team_ = 0, laptop_ = 0, mailbox_ = 0, software_ = 0;
   User fulfiller_, outsider_, named_, manager_, alice_, eve_;
@@ -141,6 +149,9 @@ TEST_P(Requests, TheRequestersManagerApprovesOnce) {
   EXPECT_EQ(r.at("status"), "awaiting_approval");
   EXPECT_EQ(r.at("approver"), manager_.id) << "the manager of requested_for";
   EXPECT_TRUE(tasks(id).empty()) << "no work before approval";
+  auto asked = approval_notices(*manager_.client, id);
+  ASSERT_EQ(asked.size(), 1u) << "the approver is told";
+  EXPECT_EQ(asked[0], "alice asks for your approval of REQ-000001 (Laptop)");
 
   EXPECT_EQ(decide(*outsider_.client, id, R"({"decision":"approve"})").status, 403) << "staff, but not the approver";
   EXPECT_EQ(decide(*alice_.client, id, R"({"decision":"approve"})").status, 403) << "the requester is not the approver";
@@ -162,6 +173,9 @@ TEST_P(Requests, TheRequestersManagerApprovesOnce) {
   EXPECT_EQ(a.at("approval_comment"), "Within budget.");
   EXPECT_FALSE(a.as_object().contains("assignment_group")) << "the approver is a requester: no internal fields";
   EXPECT_EQ(tasks(id).size(), 1u) << "approval starts the fulfilment";
+  auto told = approval_notices(*alice_.client, id);
+  ASSERT_EQ(told.size(), 1u) << "the requester hears the decision";
+  EXPECT_EQ(told[0], "bob approved REQ-000001 (Laptop): Within budget.");
 
   auto again = decide(*manager_.client, id, R"({"decision":"reject","comment":"Changed my mind."})");
   EXPECT_EQ(again.status, 409) << "decided once";
@@ -200,6 +214,9 @@ TEST_P(Requests, ANamedApproverRejectsWithAReason) {
   json::object seen = alice_.client->get(path("service_requests", id)).json().as_object();
   EXPECT_EQ(seen.at("approval_decision"), "rejected");
   EXPECT_EQ(seen.at("approval_comment"), "Use the free alternative.") << "the requester learns why";
+  auto told = approval_notices(*alice_.client, id);
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0], "carol rejected REQ-000001 (Software licence): Use the free alternative.");
   EXPECT_EQ(move(client(), "service_requests", id, "fulfilling").status, 409) << "rejected is final";
 }
 
