@@ -124,6 +124,13 @@ export async function apiUpload<T = unknown>(path: string, file: Blob): Promise<
   return data as T;
 }
 
+// The methods the server allows on a path, from the Allow header of its answer to OPTIONS
+// (405 with Allow; no side effects): how the UI learns whether an action exists yet.
+export async function allowedMethods(path: string): Promise<string[]> {
+  const res = await fetch(path, { method: 'OPTIONS', credentials: 'same-origin' });
+  return (res.headers.get('Allow') ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(Boolean);
+}
+
 // Query strings from plain objects; empty values are left out.
 export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
   const p = new URLSearchParams();

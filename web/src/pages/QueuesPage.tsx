@@ -4,9 +4,9 @@
 // team, are queues too; they are made from a filtered list ("Save as queue").
 import { useDocumentTitle } from '../title';
 import { Alert, Badge, Button, Group, Paper, SegmentedControl, Skeleton, Stack, Text, Title, UnstyledButton } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
-import { api, ApiError, errorMessage, qs } from '../api';
+import { allowedMethods, api, errorMessage, qs } from '../api';
 import { notify } from '../notify';
 import { findType, useMeta, type RecordData, type TypeMeta } from '../meta';
 import { RecordTable } from '../components/RecordTable';
@@ -119,6 +119,13 @@ function QueueBody({ type, queue, sortOverride, onSort }: { type: TypeMeta; queu
   const saved = useRecord(queue.saved_filter ? 'saved_filters' : undefined, queue.saved_filter);
   const client = useQueryClient();
   const navigate = useNavigate();
+  // Deleting a saved filter is offered once the server has the route (Allow: …, DELETE).
+  const canDelete = useQuery({
+    queryKey: ['allow', 'saved_filters'],
+    queryFn: () => allowedMethods(`/api/v1/saved_filters/${queue.saved_filter}`),
+    enabled: !!queue.saved_filter,
+    staleTime: Infinity,
+  });
   const description =
     kDescriptions[queue.key] ??
     (queue.kind === 'team' ? (
@@ -140,10 +147,18 @@ function QueueBody({ type, queue, sortOverride, onSort }: { type: TypeMeta; queu
             <Button size="xs" variant="default" component={Link} to={`/r/${type.plural}${qs({ ...params, sort })}`}>
               Open as list
             </Button>
-            {saved.data ? <DeleteQueueButton filter={saved.data} onDeleted={() => {
-              void client.invalidateQueries({ queryKey: ['queues'] });
-              navigate(queueHref('mine', type.plural), { replace: true });
-            }} /> : null}
+            <Button size="xs" variant="default" component={Link} to={`/r/saved_filters/${queue.saved_filter}`}>
+              Edit queue
+            </Button>
+            {saved.data && canDelete.data?.includes('DELETE') ? (
+              <DeleteQueueButton
+                filter={saved.data}
+                onDeleted={() => {
+                  void client.invalidateQueries({ queryKey: ['queues'] });
+                  navigate(queueHref('mine', type.plural), { replace: true });
+                }}
+              />
+            ) : null}
           </Group>
         ) : null}
       </Group>
@@ -172,8 +187,8 @@ function QueueBody({ type, queue, sortOverride, onSort }: { type: TypeMeta; queu
   );
 }
 
-// Saved filters are records like any other; one that is no longer wanted is deleted when the
-// server allows it (the owner, or anyone of the team for a shared one).
+// Saved filters are records like any other: renamed, re-filtered or shared through their
+// generic edit form; deleted when the server has DELETE for them.
 function DeleteQueueButton({ filter, onDeleted }: { filter: RecordData; onDeleted(): void }) {
   return (
     <Button
@@ -186,8 +201,7 @@ function DeleteQueueButton({ filter, onDeleted }: { filter: RecordData; onDelete
           notify({ color: 'green', message: `The queue “${String(filter.name)}” is deleted` });
           onDeleted();
         } catch (e) {
-          const unsupported = e instanceof ApiError && (e.status === 404 || e.status === 405);
-          notify({ color: 'red', title: 'Could not delete the queue', message: unsupported ? 'This server cannot delete saved filters yet.' : errorMessage(e) });
+          notify({ color: 'red', title: 'Could not delete the queue', message: errorMessage(e) });
         }
       }}
     >
