@@ -71,6 +71,7 @@ RecordType incident_type() {
                }))
       .add(timestamp("reported_at").defaults_now().indexed())
       .add(boolean("major_incident").indexed().internal().labelled("Major incident"))
+      .add(ref("problem", "problem").indexed().internal().readonly().labelled("Problem"))  // linked by problems.cc
       .add(integer("reassignment_count").readonly().indexed().internal().labelled("Reassignments"))
       .add(integer("reopen_count").readonly().indexed().labelled("Reopens"))
       .add(choice("resolution_code", {"fixed", "workaround", "no_fault_found", "duplicate",

@@ -34,8 +34,11 @@ const Registry& default_registry() {
         .add(incident_type())
         .add(service_request_type())
         .add(fulfilment_task_type())
+        .add(problem_type())
+        .add(known_error_type())
         .add(post_incident_review_type())
-        .add(knowledge_article_type());
+        .add(knowledge_article_type())
+        .add(saved_filter_type());
     return r;
   }();
   return reg;

@@ -6,7 +6,10 @@
 //   const RecordType* t = reg.by_plural("incidents");
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/record_type.h"
@@ -36,6 +39,12 @@ RecordType post_incident_review_type();
 RecordType knowledge_article_type();  // knowledge.cc (7.6)
 RecordType service_request_type();
 RecordType fulfilment_task_type();
+RecordType problem_type();      // problem.cc (8.6.3)
+RecordType known_error_type();
+RecordType saved_filter_type();
+// A saved filter's query string as list parameters, with @me and @my_teams expanded.
+std::vector<std::pair<std::string, std::string>> saved_query_params(std::string_view query, std::int64_t me,
+                                                                    const std::vector<std::int64_t>& my_teams);
 RecordType calendar_type();
 RecordType agreement_type();
 RecordType catalogue_item_type();
@@ -44,5 +53,7 @@ Workflow incident_workflow();
 Workflow knowledge_workflow();
 Workflow service_request_workflow();
 Workflow fulfilment_task_workflow();
+Workflow problem_workflow();
+Workflow known_error_workflow();
 
 }  // namespace ordo

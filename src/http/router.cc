@@ -118,6 +118,15 @@ std::vector<Route> api_routes(const RouterOptions& o) {
       {"GET", "/api/v1/reports/sla", A::kAuthenticated, sla_report_handler, Rule::kStaffRead},
       {"GET", "/api/v1/knowledge", A::kAuthenticated, knowledge_handler, Rule::kAnyUser},
       {"GET", "/api/v1/knowledge_articles/{id}/revisions", A::kAuthenticated, knowledge_revisions_handler, Rule::kRecordRead},
+      // Problems (a literal type: the isolation suite applies the problem type's policies).
+      {"GET", "/api/v1/reports/incident-trends", A::kAuthenticated, incident_trends_handler, Rule::kStaffRead},
+      {"POST", "/api/v1/problems/from-incidents", A::kAuthenticated, problem_from_incidents_handler, Rule::kRecordCreate},
+      {"GET", "/api/v1/problems/{id}/incidents", A::kAuthenticated, problem_incidents_handler, Rule::kRecordRead},
+      {"POST", "/api/v1/problems/{id}/incidents", A::kAuthenticated, link_problem_incidents_handler, Rule::kRecordUpdate},
+      {"DELETE", "/api/v1/problems/{id}/incidents/{incident_id}", A::kAuthenticated, unlink_problem_incident_handler, Rule::kRecordUpdate},
+      {"GET", "/api/v1/reports/tickets", A::kAuthenticated, ticket_report_handler, Rule::kStaffRead},
+      {"GET", "/api/v1/queues", A::kAuthenticated, queues_handler, Rule::kStaffRead},
+      {"GET", "/api/v1/search", A::kAuthenticated, search_handler, Rule::kAnyUser},
       {"POST", "/api/v1/service_requests/{id}/approval", A::kAuthenticated, approval_handler, Rule::kApprover},
       {"GET", "/api/v1/{type}", A::kAuthenticated, list_records_handler, Rule::kRecordRead},
       {"POST", "/api/v1/{type}", A::kAuthenticated, create_record_handler, Rule::kRecordCreate},
@@ -140,6 +149,7 @@ std::vector<Route> api_routes(const RouterOptions& o) {
       {"GET", "/api/v1/notifications", A::kAuthenticated, list_notifications_handler, Rule::kAnyUser},
       {"POST", "/api/v1/notifications/read-all", A::kAuthenticated, read_all_notifications_handler, Rule::kAnyUser},
       {"POST", "/api/v1/notifications/{id}/read", A::kAuthenticated, read_notification_handler, Rule::kOwnItem},
+      {"POST", "/api/v1/{type}/{id}/survey", A::kAuthenticated, survey_handler, Rule::kRecordRead},
   };
 }
 
