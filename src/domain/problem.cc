@@ -95,6 +95,7 @@ RecordType problem_type() {
       .add(timestamp("resolved_at").readonly().indexed())
       .add(timestamp("closed_at").readonly());
   t.workflow = problem_workflow();
+  t.conversation = true;  // analysis notes, files and watchers (docs/tickets.md)
   t.policies = internal_policies();
   return t;
 }
