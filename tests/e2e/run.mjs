@@ -718,6 +718,23 @@ async function main() {
       await shot(rita, 'portal-conversation');
     }
   });
+  if (meta.types.some((t) => t.name === 'knowledge_article')) {
+    await step('requester searches the knowledge base', async () => {
+      const found = (await scene.rita.req('GET', '/api/v1/knowledge?q=VPN')).items;
+      await rita.getByRole('link', { name: 'Knowledge base' }).first().click();
+      await rita.getByRole('heading', { name: 'Knowledge base' }).waitFor();
+      await rita.getByRole('searchbox', { name: 'Search the articles' }).fill('VPN');
+      await rita.waitForURL(/q=VPN/);
+      if (found.length) {
+        await rita.getByRole('button', { name: new RegExp(found[0].title) }).click();
+        await rita.getByRole('region', { name: new RegExp(found[0].title) }).getByText(found[0].number).waitFor();
+      } else {
+        await rita.getByText('No article matches').waitFor();
+      }
+      await axe(rita, 'knowledge base');
+      await shot(rita, 'portal-knowledge');
+    });
+  }
   await ritaCtx.close();
 
   if (requested) {

@@ -45,7 +45,7 @@ export function KnowledgePage() {
       ) : items.length === 0 ? (
         <Text c="dimmed">{search.get('q') ? `No article matches “${search.get('q')}”.` : 'No articles are published yet.'}</Text>
       ) : (
-        <Accordion variant="separated" value={open} onChange={setOpen}>
+        <Accordion variant="separated" value={open} onChange={setOpen} transitionDuration={0}>
           {items.map((a) => (
             <Accordion.Item key={a.id} value={String(a.id)}>
               <Accordion.Control>
