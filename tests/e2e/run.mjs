@@ -493,8 +493,15 @@ async function main() {
       const box = agent.getByRole('textbox', { name: 'Public reply' });
       check(await box.evaluate((el) => el === document.activeElement), 'c focuses the reply box');
       await box.fill(reply);
+      // A file goes with the reply (as public as it is).
+      await agent
+        .getByRole('form', { name: 'Reply or add an internal note' })
+        .locator('input[type=file]')
+        .setInputFiles({ name: 'sync-log.txt', mimeType: 'text/plain', buffer: Buffer.from('09:00 sync ok\n09:05 sync stalled\n') });
       await agent.getByRole('button', { name: 'Send reply' }).click();
-      await agent.getByRole('article', { name: 'Reply' }).filter({ hasText: reply }).waitFor();
+      const sent = agent.getByRole('article', { name: 'Reply' }).filter({ hasText: reply });
+      await sent.getByRole('link', { name: 'sync-log.txt' }).waitFor();
+      await agent.getByRole('region', { name: 'Attachments' }).getByRole('link', { name: 'sync-log.txt' }).waitFor();
       await agent.keyboard.press('i');
       const noteBox = agent.getByRole('textbox', { name: 'Internal note' });
       await noteBox.waitFor();
@@ -688,7 +695,12 @@ async function main() {
     await rita.goto(`${base}/portal/tickets/incidents/${t.id}`);
     await rita.getByRole('heading', { name: t.title }).waitFor();
     if (hasConversation) {
-      await rita.getByRole('article', { name: 'Reply' }).filter({ hasText: reply }).waitFor();
+      const answer = rita.getByRole('article', { name: 'Reply' }).filter({ hasText: reply });
+      const file = answer.getByRole('link', { name: 'sync-log.txt' });
+      await file.waitFor();
+      const href = await file.getAttribute('href');
+      const got = await rita.evaluate(async (u) => (await fetch(u)).text(), href);
+      check(got.includes('sync stalled'), `the requester downloads the reply's file, got ${got.slice(0, 40)}`);
       const text = await rita.locator('main').innerText();
       check(!text.includes(note) && !text.includes('Internal note'), 'the internal note is not shown to the requester');
       const api = await scene.rita.req('GET', `/api/v1/incidents/${t.id}/comments`);
