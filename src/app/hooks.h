@@ -79,6 +79,18 @@ class SlaEngine;
 // the sla.* event (incident_process.cc).
 void install_sla_escalation(SlaEngine& sla, const Registry& reg);
 
+// An integer member of a record (0 when absent or null): counters and revisions.
+inline std::int64_t int_or_zero(const boost::json::object& o, const char* field) {
+  const boost::json::value* v = o.if_contains(field);
+  return v && v->is_int64() ? v->as_int64() : 0;
+}
+
+// The counters auditors and KPIs read, on every ticket type that declares them
+// (incident_process.cc): reassignment_count +1 when the assignment group changes from one
+// team to another (the first assignment is none), reopen_count +1 when a ticket leaves its
+// resolved state (RecordType::sla_resolved_state) for an open one; both 0 on create.
+void install_ticket_counters(HookTable& hooks, const Registry& reg);
+
 // Every process module's hooks (hooks.cc lists them).
 void install_process_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options);
 

@@ -25,11 +25,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::int64_t int_or_zero(const json::object& o, const char* f) {
-  const json::value* v = o.if_contains(f);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-
 void bump(Change& ch, const json::object& before, const char* field) {
   std::int64_t old = int_or_zero(before, field);
   const json::value* stored = before.if_contains(field);
@@ -50,6 +45,27 @@ Result<bool> has_review(SqlConn& c, std::int64_t incident) {
 }
 
 }  // namespace
+
+void install_ticket_counters(HookTable& hooks, const Registry& reg) {
+  for (const auto& t : reg.types()) {
+    if (!t.field("reassignment_count") || !t.field("reopen_count") || !t.workflow) continue;
+    const RecordType* type = &t;
+    hooks.before(t.name, [type](WriteContext& ctx, Change& ch) -> Result<void> {
+      if (!ctx.before) {  // create: the counters start at zero, so "= 0" filters find them
+        ch.values["reassignment_count"] = 0;
+        ch.values["reopen_count"] = 0;
+        return {};
+      }
+      if (const json::value* g = ch.changes.if_contains("assignment_group")) {
+        const json::array& pair = g->as_array();
+        if (!pair[0].is_null() && !pair[1].is_null() && pair[0] != pair[1]) bump(ch, *ctx.before, "reassignment_count");
+      }
+      if (ch.status != ctx.from_status && ctx.from_status == type->sla_resolved_state && ticket_is_open(*type, ch.status))
+        bump(ch, *ctx.before, "reopen_count");
+      return {};
+    });
+  }
+}
 
 // A site's own priority matrix: the declared derivation uses DESIGN.md's default; when the
 // site configured another, this hook re-derives priority from impact and urgency on every
@@ -82,13 +98,9 @@ void install_priority_matrix(HookTable& hooks, const Registry& reg, const Incide
 void install_incident_hooks(HookTable& hooks, const Registry& reg, const AppOptions& options) {
   install_priority_matrix(hooks, reg, options.incident);
   const std::string major_priority = options.incident.major_priority;
+  install_ticket_counters(hooks, reg);
   hooks.before("incident", [major_priority](WriteContext& ctx, Change& ch) -> Result<void> {
-    if (!ctx.before) {  // create: the counters start at zero, so "= 0" filters find them
-      ch.values["reassignment_count"] = 0;
-      ch.values["reopen_count"] = 0;
-      return {};
-    }
-    const json::object& before = *ctx.before;
+    if (!ctx.before) return {};
     const std::string& from = ctx.from_status;
     const bool moved = ch.status != from;
     if (moved && !is_staff(ctx.principal)) {
@@ -100,11 +112,6 @@ void install_incident_hooks(HookTable& hooks, const Registry& reg, const AppOpti
                      "them; not move it from '" + from + "' to '" + ch.status + "'",
                      {}, {}};
     }
-    if (const json::value* g = ch.changes.if_contains("assignment_group")) {
-      const json::array& pair = g->as_array();
-      if (!pair[0].is_null() && !pair[1].is_null() && pair[0] != pair[1]) bump(ch, before, "reassignment_count");
-    }
-    if (moved && from == "resolved" && ch.status == "in_progress") bump(ch, before, "reopen_count");
     if (moved && ch.status == "closed" && is_major(ch.values, major_priority)) {
       ORDO_ASSIGN(bool reviewed, has_review(ctx.conn, ctx.id));
       if (!reviewed)

@@ -30,11 +30,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::int64_t int_or_zero(const json::object& o, const char* f) {
-  const json::value* v = o.if_contains(f);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-
 Result<void> before_article_write(WriteContext& ctx, Change& ch) {
   if (!ctx.before) return {};
   const bool publishing = ch.status == "published" && ctx.from_status != "published";

@@ -72,11 +72,6 @@ void set_kept(Change& ch, const json::object& before, std::string_view field, js
   ch.values[field] = std::move(v);
 }
 
-std::int64_t int_or_zero(const json::object& o, const char* f) {
-  const json::value* v = o.if_contains(f);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-
 // What routing a request needs to know about a user.
 struct UserFacts {
   std::optional<std::int64_t> organisation, manager;
@@ -149,8 +144,6 @@ Result<void> raise_request(const Registry& reg, WriteContext& ctx, Change& ch) {
   v["service"] = item->at("service");
   if (v.at("assignment_group").is_null()) v["assignment_group"] = item->at("fulfilment_group");
   if (blank(v.if_contains("title"))) v["title"] = item->at("name");
-  v["reassignment_count"] = 0;
-  v["reopen_count"] = 0;
   if (is_true(item->if_contains("approval_required"))) {
     ORDO_ASSIGN(v["approver"], approver_for(c, *item, v.at("requested_for"), org));
     ch.status = "awaiting_approval";
@@ -162,7 +155,6 @@ Result<void> raise_request(const Registry& reg, WriteContext& ctx, Change& ch) {
 
 // A request that is raised already: the guards and counters of a change to it.
 Result<void> change_request(WriteContext& ctx, Change& ch) {
-  const json::object& before = *ctx.before;
   const std::string& from = ctx.from_status;
   const bool moved = ch.status != from;
   for (const char* fixed : {"catalogue_item", "customer"})
@@ -180,14 +172,7 @@ Result<void> change_request(WriteContext& ctx, Change& ch) {
     if (std::int64_t open = sql_int(rows.at(0).at(0)); open > 0)
       return conflict(std::to_string(open) + " fulfilment task(s) of this request are still open: finish or cancel them first");
   }
-  if (const json::value* g = ch.changes.if_contains("assignment_group")) {
-    const json::array& pair = g->as_array();
-    if (!pair[0].is_null() && !pair[1].is_null())
-      set_kept(ch, before, "reassignment_count", int_or_zero(before, "reassignment_count") + 1);
-  }
-  if (moved && from == "fulfilled" && ch.status == "fulfilling")
-    set_kept(ch, before, "reopen_count", int_or_zero(before, "reopen_count") + 1);
-  return {};
+  return {};  // the counters: install_ticket_counters (incident_process.cc)
 }
 
 json::object non_null(const json::object& values) {

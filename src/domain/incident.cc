@@ -62,13 +62,7 @@ RecordType incident_type() {
       .add(integer("urgency").range(1, 3).required())
       .add(choice("priority", {"P1", "P2", "P3", "P4"})
                .indexed()
-               .derived([](const boost::json::object& r) -> boost::json::value {
-                 const auto* i = r.if_contains("impact");
-                 const auto* u = r.if_contains("urgency");
-                 if (!i || !u || !i->is_int64() || !u->is_int64()) return nullptr;
-                 auto p = priority_from_matrix(kDefaultPriorityMatrix, i->as_int64(), u->as_int64());
-                 return p ? boost::json::value(*p) : boost::json::value(nullptr);
-               }))
+               .derived(priority_from_impact_urgency))
       .add(timestamp("reported_at").defaults_now().indexed())
       .add(boolean("major_incident").indexed().internal().labelled("Major incident"))
       .add(ref("problem", "problem").indexed().internal().readonly().labelled("Problem"))  // linked by problems.cc

@@ -41,14 +41,6 @@ std::vector<Policy> internal_policies() {
   return policies;
 }
 
-boost::json::value matrix_priority(const boost::json::object& r) {
-  const auto* i = r.if_contains("impact");
-  const auto* u = r.if_contains("urgency");
-  if (!i || !u || !i->is_int64() || !u->is_int64()) return nullptr;
-  auto p = priority_from_matrix(kDefaultPriorityMatrix, i->as_int64(), u->as_int64());
-  return p ? boost::json::value(*p) : boost::json::value(nullptr);
-}
-
 }  // namespace
 
 Workflow problem_workflow() {
@@ -79,7 +71,7 @@ RecordType problem_type() {
       .add(text("category").indexed().max_len(100))
       .add(integer("impact").range(1, 3).required())
       .add(integer("urgency").range(1, 3).required())
-      .add(choice("priority", {"P1", "P2", "P3", "P4"}).indexed().derived(matrix_priority))
+      .add(choice("priority", {"P1", "P2", "P3", "P4"}).indexed().derived(priority_from_impact_urgency))
       .add(ref("assignment_group", "team").indexed().internal())
       .add(ref("assignee", "user").indexed().internal().must_be_member_of("assignment_group"))
       .add(text("symptoms").searchable().multiline())
