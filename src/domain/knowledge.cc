@@ -58,6 +58,7 @@ RecordType knowledge_article_type() {
                }))
       .add(text("keywords").searchable().max_len(500))
       .add(ref_list("services", "service").labelled("Services"))
+      .add(ref_list("problems", "problem").labelled("Problems"))
       .add(choice("audience", {"internal", "customers"}).indexed().defaults_to(R"("internal")"))
       .add(ref("owner", "user").indexed())
       .add(timestamp("review_by").indexed().labelled("Review by"))

@@ -188,6 +188,16 @@ TEST_P(Knowledge, UsedToResolveCountsEachIncidentResolvedWithTheArticle) {
   EXPECT_EQ(r.status, 400) << r.body;
 }
 
+TEST_P(Knowledge, ArticlesLinkToServicesAndProblems) {
+  std::int64_t problem = create("problems", R"({"title":"VPN gateway drops tunnels","impact":2,"urgency":2})").at("id").as_int64();
+  auto a = article("VPN drops", "Lower the MTU.",
+                   R"({"services":[)" + std::to_string(service_id()) + R"(],"problems":[)" + std::to_string(problem) + "]}");
+  EXPECT_EQ(a.at("problems"), json::value(json::array{problem}));
+  EXPECT_EQ(a.at("services"), json::value(json::array{service_id()}));
+  EXPECT_EQ(client().post("/api/v1/knowledge_articles", R"({"title":"x","problems":[424242]})").status, 400);
+  EXPECT_EQ(client().post("/api/v1/knowledge_articles", R"({"title":"x","services":[424242]})").status, 400);
+}
+
 TEST_P(Knowledge, RequestersReadOnlyPublishedCustomerArticles) {
   std::int64_t svc = service_id();
   std::int64_t other_svc = create("services", R"({"name":"Printing"})").at("id").as_int64();
