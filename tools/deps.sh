@@ -17,6 +17,13 @@ esac
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   need+=(nodejs npm)
 fi
+# `make -j` can start two targets that each run this script; apt-get takes a lock and fails
+# the second at once. Serialise on our own lock (flock, util-linux: always present) and then
+# look again at what is missing, so the second run sees the first one's installs.
+if [ -z "${ORDO_DEPS_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
+  lock="${TMPDIR:-/tmp}/ordo-deps.lock"
+  exec env ORDO_DEPS_LOCKED=1 flock "$lock" "$0" "$@"
+fi
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
