@@ -231,6 +231,20 @@ async function axe(page, screen) {
   if (result.length) throw new Error(`axe found problems on ${screen}:\n  ${result.join('\n  ')}`);
 }
 
+// Presses Tab (at most `max` times) until the focused element satisfies `pred` (run in the
+// page); fails when it never does: the element is not reachable with the keyboard.
+async function focusByTab(page, pred, max = 40) {
+  // An expression, not eval() in the page: the CSP forbids eval there.
+  const probe = `(() => { const el = document.activeElement; return !!el && el !== document.body && !!(${pred.toString()})(el); })()`;
+  for (let i = 0; i <= max; i++) {
+    const hit = await page.evaluate(probe);
+    if (hit) return;
+    if (i < max) await page.keyboard.press('Tab');
+  }
+  const at = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120));
+  throw new Error(`not reached with Tab in ${max} presses (focus on ${at})`);
+}
+
 async function shot(page, name) {
   if (!shotsDir) return;
   fs.mkdirSync(shotsDir, { recursive: true });
@@ -357,7 +371,10 @@ async function main() {
     // a: assign to me.
     await agent.keyboard.press('a');
     await agent.getByText(`${worked.number} is assigned to you`).waitFor();
-    await agent.getByRole('group', { name: 'Workflow' }).getByRole('button', { name: 'In progress' }).click();
+    // t: the focus goes to the workflow buttons; Tab walks them, Enter starts one.
+    await agent.keyboard.press('t');
+    await focusByTab(agent, (el) => el.closest('[aria-label="Workflow"]') && el.textContent === 'In progress', 8);
+    await agent.keyboard.press('Enter');
     await agent.getByText(`${worked.number} is now in progress`).waitFor();
     if (hasSla) {
       const panel = agent.getByRole('region', { name: 'Service level' });
@@ -578,18 +595,72 @@ async function main() {
   }
 
   if (hasReport) {
-    await step('service-level dashboard', async () => {
+    await step('service-level dashboard: per service, per customer, trend, drill-down', async () => {
       await agent.getByRole('link', { name: 'Service levels' }).click();
       await agent.getByRole('heading', { name: 'Service levels' }).waitFor();
-      await agent.locator('.chart canvas').or(agent.getByText('No tickets with a service-level target')).first().waitFor();
-      await axe(agent, 'service levels');
-      await shot(agent, 'service-levels');
+      await agent.getByRole('heading', { name: 'Attainment by service' }).waitFor();
+      await agent.locator('.chart canvas').first().waitFor();
+      await agent.getByRole('heading', { name: 'Trend by month' }).waitFor();
+      const count = async () => Number((await agent.getByText(/^\d+ records? · page 1$/).innerText()).split(' ')[0]);
       // Drill-down: the incidents behind the response "met" total are exactly that many.
       const link = agent.getByRole('link', { name: /^\d+ met$/ }).first();
       const n = Number((await link.innerText()).split(' ')[0]);
+      check(n >= 1, `some response target was met, got ${n}`);
+      await axe(agent, 'service levels');
+      await shot(agent, 'service-levels');
       await link.click();
       await agent.getByRole('heading', { name: 'Incidents' }).waitFor();
       await agent.getByText(new RegExp(`^${n} records? · page 1$`)).waitFor();
+      await agent.goBack();
+      // Per customer, with the keyboard: the grouping is a radio group (arrow keys), and it
+      // stays in the address, so Back from a drill-down returns to it.
+      await agent.getByRole('radio', { name: 'Service' }).focus();
+      await agent.keyboard.press('ArrowRight');
+      await agent.waitForURL(/group_by=customer/);
+      await agent.getByRole('heading', { name: 'Attainment by customer' }).waitFor();
+      const report = await scene.alexApi.req('GET', `/api/v1/reports/sla?${new URL(agent.url()).searchParams}&breaches=false`);
+      const acme = report.groups.find((g) => g.key.customer?.id === scene.acme.id);
+      check(acme && acme.response.met >= 1, `${scene.acme.name} has met response targets: ${JSON.stringify(acme)}`);
+      const cell = agent.getByRole('link', { name: `${acme.response.met} met, response for ${scene.acme.name}` });
+      await cell.waitFor();
+      await axe(agent, 'service levels by customer');
+      await shot(agent, 'service-levels-customer');
+      // Tab reaches the figure and Enter opens its incidents: that customer's, that many.
+      await focusByTab(agent, (el) => el.getAttribute('aria-label')?.includes('met, response for'), 40);
+      await agent.keyboard.press('Enter');
+      await agent.waitForURL(new RegExp(`customer=${scene.acme.id}`));
+      await agent.getByText(new RegExp(`^${acme.response.met} records? · page 1$`)).waitFor();
+      await agent.goBack();
+      await agent.getByRole('heading', { name: 'Attainment by customer' }).waitFor();
+      // A bar of the chart opens its incidents too. The bar is found with the pointer (the
+      // cursor turns into a hand over a clickable bar), then clicked.
+      const canvas = agent.locator('.chart').first();
+      const box = await canvas.boundingBox();
+      let hit = null;
+      for (let y = box.y + box.height * 0.2; y < box.y + box.height * 0.9 && !hit; y += 6)
+        for (let x = box.x + 190; x < box.x + box.width - 30 && !hit; x += 12) {
+          await agent.mouse.move(x, y);
+          if ((await canvas.evaluate((el) => getComputedStyle(el.firstElementChild).cursor)) === 'pointer') hit = { x, y };
+        }
+      check(hit, 'a clickable bar in the chart');
+      await agent.mouse.click(hit.x, hit.y);
+      await agent.getByRole('heading', { name: 'Incidents' }).waitFor();
+      const drilled = new URL(agent.url()).searchParams;
+      const g = report.groups.find((x) => String(x.key.customer?.id ?? 'null') === drilled.get('customer'));
+      const target = [...drilled.keys()].some((k) => k.startsWith('response_')) ? 'response' : 'resolution';
+      const outcome = [...drilled.keys()].some((k) => k.endsWith('_breached_at.gte')) ? 'breached' : 'met';
+      check(g, `the bar drills down to one customer: ${drilled}`);
+      await agent.getByText(new RegExp(`^${g[target][outcome]} records? · page 1$`)).waitFor();
+      await agent.goBack();
+      // The month of the trend table: its figures open that month's incidents.
+      const month = new Date().toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+      const monthly = agent.getByRole('link', { name: new RegExp(`^\\d+ met, response in ${month}$`) });
+      const m = Number((await monthly.innerText()).trim());
+      await monthly.click();
+      await agent.getByText(new RegExp(`^${m} records? · page 1$`)).waitFor();
+      await agent.goBack();
+      await agent.getByRole('heading', { name: 'Trend by month' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await shot(agent, 'service-levels-trend');
     });
   }
 

@@ -2,15 +2,18 @@
 // that ended in the period, grouped by service, customer, agreement or priority, for the
 // response and the resolution targets; a chart per group, the trend over the last months,
 // and every number drills down to the tickets behind it (the generic incident list with the
-// same filters). CSV comes from the same endpoint (format=csv).
+// same filters): the table's numbers, the chart's bars and the trend's points alike. The
+// period and the grouping live in the address, so Back from a drill-down returns to the
+// same view. CSV comes from the same endpoint (format=csv).
 import { useDocumentTitle } from '../title';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import { Alert, Anchor, Button, Group, Paper, SegmentedControl, Skeleton, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, errorMessage, qs } from '../api';
 
 const AttainmentChart = lazy(() => import('../components/AttainmentChart'));
+const kGroups: GroupBy[] = ['service', 'customer', 'agreement', 'priority'];
 
 export type GroupBy = 'service' | 'customer' | 'agreement' | 'priority';
 export type Target = 'response' | 'resolution';
@@ -64,7 +67,7 @@ function keyValue(k: Key): string {
 }
 
 // The incidents behind one number: met or breached targets of one kind in the period.
-function drillHref(target: Target, outcome: 'met' | 'breached', from: string, to: string, filter?: [string, string]) {
+export function drillHref(target: Target, outcome: 'met' | 'breached', from: string, to: string, filter?: [string, string]) {
   const p: Record<string, string> =
     outcome === 'met'
       ? { [`${target}_met_at.gte`]: from, [`${target}_met_at.lt`]: to, [`${target}_breached`]: 'false' }
@@ -73,7 +76,13 @@ function drillHref(target: Target, outcome: 'met' | 'breached', from: string, to
   return `/r/incidents${qs(p)}`;
 }
 
-function lastMonths(n: number): { label: string; from: string; to: string }[] {
+// What a bar or a point opens: the breached targets behind an attainment below 100 %
+// (what a manager asks about), the met ones when nothing was breached.
+function barOutcome(c: Counts): 'met' | 'breached' {
+  return c.breached > 0 ? 'breached' : 'met';
+}
+
+function lastMonths(n: number): { label: string; long: string; from: string; to: string }[] {
   const now = new Date();
   const out = [];
   for (let i = n - 1; i >= 0; i--) {
@@ -81,6 +90,7 @@ function lastMonths(n: number): { label: string; from: string; to: string }[] {
     const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i + 1, 1));
     out.push({
       label: start.toLocaleString(undefined, { month: 'short', year: '2-digit', timeZone: 'UTC' }),
+      long: start.toLocaleString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' }),
       from: rfc3339(start),
       to: rfc3339(end),
     });
@@ -90,14 +100,23 @@ function lastMonths(n: number): { label: string; from: string; to: string }[] {
 
 export function ServiceLevelPage() {
   useDocumentTitle('Service levels');
-  const [groupBy, setGroupBy] = useState<GroupBy>('service');
+  const navigate = useNavigate();
+  const [search, setSearch] = useSearchParams();
   const today = new Date();
-  const [fromDay, setFromDay] = useState(isoDay(new Date(today.getTime() - 30 * 86400_000)));
-  const [toDay, setToDay] = useState(isoDay(new Date(today.getTime() + 86400_000)));
+  const groupParam = search.get('group_by') as GroupBy | null;
+  const groupBy: GroupBy = groupParam && kGroups.includes(groupParam) ? groupParam : 'service';
+  const fromDay = search.get('from') ?? isoDay(new Date(today.getTime() - 30 * 86400_000));
+  const toDay = search.get('to') ?? isoDay(new Date(today.getTime() + 86400_000));
+  const update = (key: string, value: string) => {
+    const next = new URLSearchParams(search);
+    next.set(key, value);
+    setSearch(next, { replace: true });
+  };
   const from = `${fromDay}T00:00:00Z`;
   const to = `${toDay}T00:00:00Z`;
-  const params = { from, to, group_by: groupBy };
-  const valid = !!fromDay && !!toDay && fromDay < toDay;
+  // The UI never shows the report's list of breaches: not asked for.
+  const params = { from, to, group_by: groupBy, breaches: 'false' };
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(fromDay) && /^\d{4}-\d{2}-\d{2}$/.test(toDay) && fromDay < toDay;
   const report = useQuery({
     queryKey: ['sla-report', params],
     queryFn: () => api<SlaReport>(`/api/v1/reports/sla${qs(params)}`),
@@ -106,25 +125,26 @@ export function ServiceLevelPage() {
   const months = useMemo(() => lastMonths(6), []);
   const trend = useQueries({
     queries: months.map((m) => ({
-      queryKey: ['sla-report', { from: m.from, to: m.to, group_by: 'priority' }],
-      queryFn: () => api<SlaReport>(`/api/v1/reports/sla${qs({ from: m.from, to: m.to, group_by: 'priority' })}`),
+      queryKey: ['sla-report', { from: m.from, to: m.to, breaches: 'false' }],
+      queryFn: () => api<SlaReport>(`/api/v1/reports/sla${qs({ from: m.from, to: m.to, breaches: 'false' })}`),
       staleTime: 300_000,
     })),
   });
   const groups = report.data?.groups ?? [];
   const field = kFilterField[groupBy];
+  const groupLabel = groupBy.charAt(0).toUpperCase() + groupBy.slice(1);
   return (
     <Stack gap="md">
       <Title order={1} size="h2">
         Service levels
       </Title>
       <Group align="flex-end" gap="sm">
-        <TextInput label="From" type="date" value={fromDay} onChange={(e) => setFromDay(e.currentTarget.value)} />
+        <TextInput label="From" type="date" value={fromDay} onChange={(e) => update('from', e.currentTarget.value)} />
         <TextInput
           label="To (exclusive)"
           type="date"
           value={toDay}
-          onChange={(e) => setToDay(e.currentTarget.value)}
+          onChange={(e) => update('to', e.currentTarget.value)}
           error={valid ? undefined : 'Must be after From'}
         />
         <div>
@@ -134,7 +154,7 @@ export function ServiceLevelPage() {
           <SegmentedControl
             aria-labelledby="group-by-label"
             value={groupBy}
-            onChange={(v) => setGroupBy(v as GroupBy)}
+            onChange={(v) => update('group_by', v)}
             data={[
               { value: 'service', label: 'Service' },
               { value: 'customer', label: 'Customer' },
@@ -143,7 +163,7 @@ export function ServiceLevelPage() {
             ]}
           />
         </div>
-        <Button component="a" variant="default" href={`/api/v1/reports/sla${qs({ ...params, format: 'csv' })}`} download>
+        <Button component="a" variant="default" href={`/api/v1/reports/sla${qs({ from, to, group_by: groupBy, format: 'csv' })}`} download>
           Download CSV
         </Button>
       </Group>
@@ -183,15 +203,24 @@ export function ServiceLevelPage() {
             <Text c="dimmed">No service-level target ended in this period.</Text>
           ) : (
             <>
-              <Paper withBorder p="md" radius="md">
+              <Paper withBorder p="md" radius="md" component="section" aria-labelledby="by-group-title">
+                <Title order={2} size="h4" id="by-group-title" mb="xs">
+                  Attainment by {groupBy}
+                </Title>
                 <Suspense fallback={<Skeleton h={280} />}>
                   <AttainmentChart
                     title={`Attainment by ${groupBy}`}
                     categories={groups.map((g) => keyLabel(g.key[groupBy]))}
-                    series={[
-                      { name: 'Response', values: groups.map((g) => g.response.attainment) },
-                      { name: 'Resolution', values: groups.map((g) => g.resolution.attainment) },
-                    ]}
+                    series={(['response', 'resolution'] as Target[]).map((t) => ({
+                      name: t === 'response' ? 'Response' : 'Resolution',
+                      values: groups.map((g) => g[t].attainment),
+                      counts: groups.map((g) => g[t]),
+                    }))}
+                    onSelect={(i, s) => {
+                      const t: Target = s === 0 ? 'response' : 'resolution';
+                      const g = groups[i];
+                      navigate(drillHref(t, barOutcome(g[t]), from, to, [field, keyValue(g.key[groupBy])]));
+                    }}
                   />
                 </Suspense>
               </Paper>
@@ -200,7 +229,7 @@ export function ServiceLevelPage() {
                   <caption className="visually-hidden">Attainment by {groupBy}</caption>
                   <Table.Thead>
                     <Table.Tr>
-                      <Table.Th scope="col">{groupBy.charAt(0).toUpperCase() + groupBy.slice(1)}</Table.Th>
+                      <Table.Th scope="col">{groupLabel}</Table.Th>
                       <Table.Th scope="col">Response met</Table.Th>
                       <Table.Th scope="col">Response breached</Table.Th>
                       <Table.Th scope="col">Response attainment</Table.Th>
@@ -217,7 +246,7 @@ export function ServiceLevelPage() {
                         <Table.Tr key={keyValue(k)}>
                           <Table.Td>{keyLabel(k)}</Table.Td>
                           {(['response', 'resolution'] as Target[]).map((t) => (
-                            <Cells key={t} counts={g[t]} met={drillHref(t, 'met', from, to, filter)} breached={drillHref(t, 'breached', from, to, filter)} />
+                            <Cells key={t} counts={g[t]} met={drillHref(t, 'met', from, to, filter)} breached={drillHref(t, 'breached', from, to, filter)} label={`${t} for ${keyLabel(k)}`} />
                           ))}
                         </Table.Tr>
                       );
@@ -229,39 +258,83 @@ export function ServiceLevelPage() {
           )}
         </>
       )}
-      <Paper withBorder p="md" radius="md">
+      <Paper withBorder p="md" radius="md" component="section" aria-labelledby="trend-title">
+        <Title order={2} size="h4" id="trend-title" mb="xs">
+          Trend by month
+        </Title>
         {trend.some((q) => q.isPending) ? (
           <Skeleton h={240} />
         ) : trend.some((q) => q.isError) ? (
           <Alert color="red">{errorMessage(trend.find((q) => q.isError)?.error)}</Alert>
         ) : (
-          <Suspense fallback={<Skeleton h={240} />}>
-            <AttainmentChart
-              title="Trend by month"
-              kind="line"
-              categories={months.map((m) => m.label)}
-              series={[
-                { name: 'Response', values: trend.map((q) => q.data?.totals.response.attainment ?? null) },
-                { name: 'Resolution', values: trend.map((q) => q.data?.totals.resolution.attainment ?? null) },
-              ]}
-            />
-          </Suspense>
+          <>
+            <Suspense fallback={<Skeleton h={240} />}>
+              <AttainmentChart
+                title="Attainment by month"
+                kind="line"
+                categories={months.map((m) => m.label)}
+                series={(['response', 'resolution'] as Target[]).map((t) => ({
+                  name: t === 'response' ? 'Response' : 'Resolution',
+                  values: trend.map((q) => q.data?.totals[t].attainment ?? null),
+                  counts: trend.map((q) => q.data?.totals[t]),
+                }))}
+                onSelect={(i, s) => {
+                  const t: Target = s === 0 ? 'response' : 'resolution';
+                  const c = trend[i].data?.totals[t];
+                  if (c) navigate(drillHref(t, barOutcome(c), months[i].from, months[i].to));
+                }}
+              />
+            </Suspense>
+            <Table striped="even" mt="sm">
+              <caption className="visually-hidden">Attainment by month</caption>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">Month</Table.Th>
+                  <Table.Th scope="col">Response met</Table.Th>
+                  <Table.Th scope="col">Response breached</Table.Th>
+                  <Table.Th scope="col">Response attainment</Table.Th>
+                  <Table.Th scope="col">Resolution met</Table.Th>
+                  <Table.Th scope="col">Resolution breached</Table.Th>
+                  <Table.Th scope="col">Resolution attainment</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {months.map((m, i) => {
+                  const totals = trend[i].data?.totals;
+                  return (
+                    <Table.Tr key={m.from}>
+                      <Table.Th scope="row" fw={400}>
+                        {m.label}
+                      </Table.Th>
+                      {(['response', 'resolution'] as Target[]).map((t) =>
+                        totals ? (
+                          <Cells key={t} counts={totals[t]} met={drillHref(t, 'met', m.from, m.to)} breached={drillHref(t, 'breached', m.from, m.to)} label={`${t} in ${m.long}`} />
+                        ) : null,
+                      )}
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </>
         )}
       </Paper>
     </Stack>
   );
 }
 
-function Cells({ counts, met, breached }: { counts: Counts; met: string; breached: string }) {
+// One target's figures in a row; each count links to its incidents. The links' names say
+// what they count (the column header alone is not read with a link).
+function Cells({ counts, met, breached, label }: { counts: Counts; met: string; breached: string; label: string }) {
   return (
     <>
       <Table.Td>
-        <Anchor component={Link} to={met}>
+        <Anchor component={Link} to={met} aria-label={`${counts.met} met, ${label}`}>
           {counts.met}
         </Anchor>
       </Table.Td>
       <Table.Td>
-        <Anchor component={Link} to={breached} c={counts.breached ? 'red.9' : undefined}>
+        <Anchor component={Link} to={breached} c={counts.breached ? 'red.9' : undefined} aria-label={`${counts.breached} breached, ${label}`}>
           {counts.breached}
         </Anchor>
       </Table.Td>
