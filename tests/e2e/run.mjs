@@ -702,6 +702,171 @@ async function main() {
       await shot(admin, 'service');
     }
   });
+  await step("administrator edits a user: the server's field errors appear under the field", async () => {
+    await admin.getByRole('link', { name: 'Users' }).click();
+    await admin.getByRole('button', { name: 'Edit sam' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Edit user sam' });
+    const email = dialog.getByRole('textbox', { name: 'E-mail' });
+    await email.fill('sam-at-example');
+    await dialog.getByRole('button', { name: 'Save user' }).click();
+    await dialog.getByText('must be an e-mail address').waitFor();
+    check((await email.getAttribute('aria-invalid')) === 'true', 'the e-mail field is marked');
+    const password = dialog.getByLabel('New password', { exact: true });
+    await password.fill('short');
+    await dialog.getByRole('button', { name: 'Set password' }).click();
+    await dialog.getByText('must be at least 12 characters').waitFor();
+    await axe(admin, 'edit user dialog');
+    await shot(admin, 'user-edit');
+    await password.fill('another-long-password');
+    await dialog.getByRole('button', { name: 'Set password' }).click();
+    await admin.getByText('A new password is set for sam').waitFor();
+    await email.fill('sam@example.com');
+    await dialog.getByRole('combobox', { name: 'Manager' }).click();
+    await admin.getByRole('option', { name: 'Alex Agent (alex)' }).click();
+    await dialog.getByRole('button', { name: 'Save user' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await admin.getByRole('row', { name: /^sam / }).getByText('Alex Agent').waitFor();
+    const sam = (await scene.admin.req('GET', '/api/v1/users?limit=100')).items.find((u) => u.username === 'sam');
+    check(sam.email === 'sam@example.com' && sam.manager === scene.alex.id, `saved, got ${JSON.stringify(sam)}`);
+    await new Api(base).login('sam', 'another-long-password'); // the new password works
+  });
+
+  const nav = (name) => admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+  await step('administrator creates and edits an organisation and a team', async () => {
+    await nav('Organisations').click();
+    await admin.getByRole('heading', { name: 'Organisations' }).waitFor();
+    await admin.getByRole('link', { name: 'New organisation' }).click();
+    await admin.getByRole('heading', { name: 'New organisation' }).waitFor();
+    await admin.getByRole('button', { name: 'Create' }).click();
+    const name = admin.getByRole('textbox', { name: 'Name' });
+    await admin.getByText('is required').first().waitFor();
+    check((await name.getAttribute('aria-invalid')) === 'true', 'the name is marked');
+    check((await admin.getByRole('combobox', { name: 'Kind' }).getAttribute('aria-invalid')) === 'true', 'the kind is marked');
+    await name.fill('Initech');
+    await admin.getByRole('combobox', { name: 'Kind' }).click();
+    await admin.getByRole('option', { name: 'Supplier' }).click();
+    await admin.getByRole('button', { name: 'Create' }).click();
+    await admin.getByRole('heading', { name: 'Initech' }).waitFor();
+    await admin.keyboard.press('e');
+    await admin.getByRole('textbox', { name: 'Description' }).fill('Printer maintenance contractor.');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.getByText('Version 2').waitFor();
+    const org = (await scene.admin.req('GET', '/api/v1/organisations?name=Initech')).items[0];
+    check(org?.kind === 'supplier' && org.description === 'Printer maintenance contractor.', `saved, got ${JSON.stringify(org)}`);
+
+    await nav('Teams').click();
+    await admin.getByRole('link', { name: 'New team' }).click();
+    await admin.getByRole('heading', { name: 'New team' }).waitFor();
+    await admin.getByRole('textbox', { name: 'Name' }).fill('Network');
+    await admin.getByRole('combobox', { name: 'Manager' }).click();
+    await admin.getByRole('option', { name: 'Alex Agent (alex)' }).click();
+    await admin.getByRole('combobox', { name: 'Members' }).click();
+    await admin.getByRole('option', { name: 'Sam Support (sam)' }).click();
+    await admin.keyboard.press('Escape');
+    await axe(admin, 'team form');
+    await admin.getByRole('button', { name: 'Create' }).click();
+    await admin.getByRole('heading', { name: 'Network' }).waitFor();
+    await admin.keyboard.press('e');
+    await admin.getByRole('combobox', { name: 'Members' }).click();
+    await admin.getByRole('option', { name: 'Alex Agent (alex)' }).click();
+    await admin.keyboard.press('Escape');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.getByText('Version 2').waitFor();
+    const team = (await scene.admin.req('GET', '/api/v1/teams?name=Network')).items[0];
+    check(team?.manager === scene.alex.id && team.members.length === 2 && team.members.includes(scene.alex.id), `saved, got ${JSON.stringify(team)}`);
+  });
+
+  if (hasSla) {
+    await step('administrator creates a calendar and an agreement: each problem appears where it belongs', async () => {
+      await nav('Calendars').click();
+      await admin.getByRole('link', { name: 'New calendar' }).click();
+      await admin.getByRole('heading', { name: 'New calendar' }).waitFor();
+      await admin.getByRole('textbox', { name: 'Name' }).fill('Office hours London');
+      const zone = admin.getByRole('combobox', { name: /^Time zone/ });
+      await zone.fill('Europe/Londn');
+      await admin.getByRole('button', { name: 'Mon–Fri 08:00–18:00' }).click();
+      const monday = admin.getByRole('group', { name: 'Monday' });
+      await monday.getByRole('textbox', { name: 'Monday until' }).fill('07:00');
+      await admin.getByRole('button', { name: 'Add hours on Saturday' }).click();
+      await admin.getByRole('textbox', { name: 'Saturday from' }).fill('9:00');
+      await admin.getByRole('textbox', { name: 'Saturday until' }).fill('12:00');
+      await admin.getByRole('textbox', { name: 'Holidays' }).fill('2026-12-25\n2026-13-01');
+      await admin.getByRole('button', { name: 'Create' }).click();
+      // The server names the time zone, Monday's range, Saturday's start and the second date.
+      await admin.getByText("unknown time zone 'Europe/Londn'").waitFor();
+      check((await zone.getAttribute('aria-invalid')) === 'true', 'the time zone is marked');
+      await monday.getByText('08:00–07:00: the end must be after the start').waitFor();
+      await admin.getByRole('group', { name: 'Saturday' }).getByText(/^From “9:00”: bad time/).waitFor();
+      check((await admin.getByRole('textbox', { name: 'Saturday from' }).getAttribute('aria-invalid')) === 'true', 'Saturday from is marked');
+      check((await admin.getByRole('textbox', { name: 'Saturday until' }).getAttribute('aria-invalid')) !== 'true', 'Saturday until is not marked');
+      await admin.getByText('2026-13-01: bad date; use YYYY-MM-DD').waitFor();
+      await axe(admin, 'calendar form with errors');
+      await shot(admin, 'calendar-form');
+      await zone.fill('Europe/Lond');
+      await admin.getByRole('option', { name: 'Europe/London' }).click();
+      await monday.getByRole('textbox', { name: 'Monday until' }).fill('18:00');
+      await admin.getByRole('textbox', { name: 'Saturday from' }).fill('09:00');
+      await admin.getByRole('textbox', { name: 'Holidays' }).fill('2026-12-25\n2026-12-28');
+      await admin.getByRole('button', { name: 'Create' }).click();
+      await admin.getByRole('heading', { name: 'Office hours London' }).waitFor();
+      const cal = (await scene.admin.req('GET', '/api/v1/calendars?name=Office%20hours%20London')).items[0];
+      check(
+        cal?.timezone === 'Europe/London' && JSON.stringify(cal.hours.sat) === '[["09:00","12:00"]]' && cal.hours.sun.length === 0 && cal.holidays[1] === '2026-12-28',
+        `saved, got ${JSON.stringify(cal)}`,
+      );
+
+      await nav('Agreements').click();
+      await admin.getByRole('link', { name: 'New agreement' }).click();
+      await admin.getByRole('heading', { name: 'New agreement' }).waitFor();
+      await admin.getByRole('textbox', { name: 'Name' }).fill('Email for Acme, office hours');
+      await admin.getByRole('combobox', { name: 'Kind' }).click();
+      await admin.getByRole('option', { name: 'SLA' }).click();
+      await admin.getByRole('combobox', { name: 'Service' }).click();
+      await admin.getByRole('option', { name: /^Email \(/ }).click();
+      await admin.getByRole('combobox', { name: 'Customer' }).click();
+      await admin.getByRole('option', { name: new RegExp(`^${scene.acme.name} \\(`) }).click();
+      await admin.getByRole('combobox', { name: /^Calendar/ }).click();
+      await admin.getByRole('option', { name: /^Office hours London \(/ }).click();
+      const cell = (name) => admin.getByRole('textbox', { name: `${name} target` });
+      await cell('P1 response').fill('30m');
+      await cell('P1 resolution').fill('4h');
+      await cell('P2 response').fill('1h');
+      await cell('P3 response').fill('2 hours');
+      await cell('P3 resolution').fill('24h');
+      await admin.getByRole('button', { name: 'Create' }).click();
+      // Found before sending: a duration the form cannot read.
+      await admin.getByText('Response: use hours and minutes, e.g. 30m, 4h or 1h 30m').waitFor();
+      check((await cell('P3 response').getAttribute('aria-invalid')) === 'true', 'P3 response is marked');
+      await cell('P3 response').fill('2h');
+      await admin.getByRole('button', { name: 'Create' }).click();
+      // The server's: P2 has no resolution target.
+      await admin.getByText(/^Resolution: must be a whole number of business seconds/).waitFor();
+      check((await cell('P2 resolution').getAttribute('aria-invalid')) === 'true', 'P2 resolution is marked');
+      check((await cell('P2 response').getAttribute('aria-invalid')) !== 'true', 'P2 response is not marked');
+      await axe(admin, 'agreement form with errors');
+      await admin.getByRole('group', { name: /^Targets per priority/ }).evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await shot(admin, 'agreement-form');
+      await cell('P2 resolution').fill('1h 30m');
+      await admin.getByRole('button', { name: 'Create' }).click();
+      await admin.getByRole('heading', { name: 'Email for Acme, office hours' }).waitFor();
+      let agr = (await scene.admin.req('GET', `/api/v1/agreements?customer=${scene.acme.id}&sort=-id&limit=1`)).items[0];
+      check(
+        agr?.calendar === cal.id && JSON.stringify(agr.targets) === '{"P1":{"response":1800,"resolution":14400},"P2":{"response":3600,"resolution":5400},"P3":{"response":7200,"resolution":86400}}',
+        `saved, got ${JSON.stringify(agr)}`,
+      );
+      // Edit: the targets come back as durations; one changes.
+      await admin.keyboard.press('e');
+      check((await cell('P2 resolution').inputValue()) === '1h 30m', 'the form shows the target as a duration');
+      await cell('P1 response').fill('20m');
+      await admin.getByRole('button', { name: 'Save' }).click();
+      await admin.getByText('Version 2').waitFor();
+      agr = await scene.admin.req('GET', `/api/v1/agreements/${agr.id}`);
+      check(agr.targets.P1.response === 1200 && agr.targets.P2.resolution === 5400, `edited, got ${JSON.stringify(agr.targets)}`);
+      await axe(admin, 'agreement');
+      await admin.evaluate(() => window.scrollTo(0, 0));
+      await shot(admin, 'agreement');
+    });
+  }
   await adminCtx.close();
 
   const ritaCtx = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'UTC' });

@@ -25,13 +25,23 @@ export class ApiError extends Error {
     this.status = status;
     this.problem = problem;
   }
-  // The message for one field, when the server named it.
+  // The message for one field, when the server named it. Problems inside a structured
+  // field (a JSON field's `targets.P1.response`, `hours.mon[0][0]`) belong to that field
+  // too and keep their inner path.
   fieldError(name: string): string | undefined {
-    return this.problem.errors?.find((e) => e.field === name)?.message;
+    const mine = this.problem.errors?.filter((e) => fieldOf(e.field) === name) ?? [];
+    if (!mine.length) return undefined;
+    return mine.map((e) => (e.field === name ? e.message : `${e.field.slice(name.length).replace(/^\./, '')}: ${e.message}`)).join('; ');
   }
   get isConflict(): boolean {
     return this.status === 412;
   }
+}
+
+// The top-level field a problem's path names: `targets.P1.response` → `targets`.
+export function fieldOf(path: string): string {
+  const m = /^[^.[]+/.exec(path);
+  return m ? m[0] : path;
 }
 
 let csrfToken = '';

@@ -4,6 +4,7 @@ import { Badge, Checkbox, NumberInput, Select, Text, TextInput, Textarea, Toolti
 import { humanize, type FieldMeta } from './meta';
 import { RefMultiSelect, RefSelect, RefValue } from './refs';
 import { SafeHtml } from './components/SafeHtml';
+import { FieldDraft, compactDuration, kStructured, type Problem } from './components/StructuredInputs';
 
 export function formatTimestamp(v: unknown): string {
   if (typeof v !== 'string' || !v) return '';
@@ -120,7 +121,7 @@ function isPlain(v: unknown): v is string | number | boolean | null {
 // of ranges for an object of arrays (a calendar's hours); anything else as formatted JSON.
 // Numbers of a field whose label says "seconds" are shown as durations.
 export function JsonValue({ value, seconds, label }: { value: unknown; seconds: boolean; label: string }) {
-  const fmt = (v: unknown) => (typeof v === 'number' && seconds ? formatDuration(v, true) : isPlain(v) ? String(v) : JSON.stringify(v));
+  const fmt = (v: unknown) => (typeof v === 'number' && seconds ? compactDuration(v) : isPlain(v) ? String(v) : JSON.stringify(v));
   if (Array.isArray(value) && value.every(isPlain)) return <>{value.length ? value.map(fmt).join(', ') : '—'}</>;
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const entries = Object.entries(value as Record<string, unknown>);
@@ -195,10 +196,19 @@ interface FieldInputProps {
   autoFocus?: boolean;
   // For user references: only these users are offered (e.g. the assignment group's members).
   userIds?: number[];
+  // The record type the field belongs to: some fields have their own editor (a calendar's
+  // hours, an agreement's targets), see components/StructuredInputs.tsx.
+  typeName?: string;
+  // The problems for this field with their inner paths (`targets.P1.response`), for those
+  // editors to place under the part they concern.
+  problems?: Problem[];
 }
 
-export function FieldInput({ field, value, onChange, error, forceRequired, autoFocus, userIds }: FieldInputProps) {
+export function FieldInput({ field, value, onChange, error, forceRequired, autoFocus, userIds, typeName, problems }: FieldInputProps) {
   const required = field.required || !!forceRequired;
+  const structured = typeName ? kStructured[`${typeName}.${field.name}`] : undefined;
+  if (structured)
+    return structured({ field, value, onChange, required, autoFocus, problems: problems ?? (error ? [{ field: field.name, message: error }] : []) });
   const common = { label: field.label, required, error, autoFocus, name: field.name };
   switch (field.kind) {
     case 'boolean':
@@ -321,7 +331,12 @@ export class JsonDraft {
 }
 
 export class FieldSyntaxError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+    // Several problems inside one structured field (each with its inner path).
+    readonly problems: Problem[] = [{ field, message }],
+  ) {
     super(message);
   }
 }
@@ -329,6 +344,10 @@ export class FieldSyntaxError extends Error {
 // What to send for a form value: empty strings become null (cleared). Throws
 // FieldSyntaxError for JSON that does not parse.
 export function normalizeValue(field: FieldMeta, v: unknown): unknown {
+  if (v instanceof FieldDraft) {
+    if (v.problems.length) throw new FieldSyntaxError(field.name, v.problems[0].message, v.problems);
+    return v.value;
+  }
   if (v instanceof JsonDraft) {
     if (!v.text.trim()) return null;
     try {

@@ -3,7 +3,7 @@
 // else changed the record and offers to reload, and nothing is overwritten.
 import { Fragment, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Alert, Button, Group, Stack } from '@mantine/core';
-import { ApiError, api, errorMessage } from '../api';
+import { ApiError, api, errorMessage, fieldOf } from '../api';
 import { FieldInput, FieldSyntaxError, normalizeValue } from '../fields';
 import { editableFields, type FieldMeta, type RecordData, type TypeMeta } from '../meta';
 import { useRecord } from '../refs';
@@ -59,11 +59,24 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
     setBusy(true);
     setError(null);
     try {
+      // What the form would send, field by field; every field that cannot be sent as it is
+      // (JSON that does not parse, a duration without a unit) is marked at once.
+      const normalized: Record<string, unknown> = {};
+      const problems: { field: string; message: string }[] = [];
+      for (const f of fields) {
+        try {
+          normalized[f.name] = normalizeValue(f, values[f.name]);
+        } catch (err) {
+          if (!(err instanceof FieldSyntaxError)) throw err;
+          problems.push(...err.problems);
+        }
+      }
+      if (problems.length) throw new ApiError(400, { title: 'Invalid input', detail: 'Please correct the marked fields.', errors: problems });
       let saved: RecordData;
       if (record) {
         const changes: Record<string, unknown> = {};
         for (const f of fields) {
-          const v = normalizeValue(f, values[f.name]);
+          const v = normalized[f.name];
           if (JSON.stringify(v) !== JSON.stringify(record[f.name] ?? null)) changes[f.name] = v;
         }
         if (Object.keys(changes).length === 0) {
@@ -78,14 +91,14 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
       } else {
         const body: Record<string, unknown> = { ...(defaults ?? {}) };
         for (const f of fields) {
-          const v = normalizeValue(f, values[f.name]);
+          const v = normalized[f.name];
           if (v !== null) body[f.name] = v;
         }
         saved = await api<RecordData>(`/api/v1/${type.plural}`, { method: 'POST', body });
       }
       onSaved(saved);
     } catch (err) {
-      setError(err instanceof FieldSyntaxError ? new ApiError(400, { title: 'Invalid input', detail: 'Please correct the marked fields.', errors: [{ field: err.field, message: err.message }] }) : err);
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -93,7 +106,7 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
 
   const apiError = error instanceof ApiError ? error : null;
   const shownFields = new Set(fields.map((f) => f.name));
-  const unplaced = apiError?.problem.errors?.filter((fe) => !shownFields.has(fe.field)) ?? [];
+  const unplaced = apiError?.problem.errors?.filter((fe) => !shownFields.has(fieldOf(fe.field))) ?? [];
   return (
     <form onSubmit={submit} noValidate aria-label={record ? `Edit ${record.number}` : `New ${type.label.toLowerCase()}`}>
       <Stack gap="sm">
@@ -136,6 +149,8 @@ export function RecordForm({ type, record, portal, defaults, only, submitLabel, 
               value={values[f.name]}
               autoFocus={i === 0}
               error={apiError?.fieldError(f.name)}
+              problems={apiError?.problem.errors?.filter((fe) => fieldOf(fe.field) === f.name)}
+              typeName={type.name}
               onChange={onChange}
               userIds={f.name === 'assignee' ? groupMembers : undefined}
             />
