@@ -664,11 +664,25 @@ async function main() {
     });
   }
 
-  await step('an ended session returns to the login screen with a message', async () => {
+  await step('an ended session returns to the login screen with a message, then to where the agent was', async () => {
+    const t = scene.waiting[1];
+    await agent.goto(`${base}/r/incidents/${t.id}`);
+    await agent.getByRole('heading', { name: 'Wi-Fi drops in room 4 (all day)' }).waitFor();
+    // The session ends behind the UI's back; the next quick action (a: assign) gets a 401.
     await agentCtx.clearCookies();
-    await agent.getByRole('link', { name: 'Queues' }).click();
+    await agent.keyboard.press('a');
     await agent.getByText('Your session has ended. Please log in again.').waitFor();
-    await agent.getByLabel('User name').waitFor();
+    await agent.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('next') === `/r/incidents/${t.id}`);
+    await axe(agent, 'login after the session ended');
+    await agent.getByLabel('User name').fill('alex');
+    await agent.getByLabel(/^Password/).fill(passwords.alex);
+    await agent.getByRole('button', { name: 'Log in' }).click();
+    await agent.getByRole('heading', { name: 'Wi-Fi drops in room 4 (all day)' }).waitFor();
+    check(new URL(agent.url()).pathname === `/r/incidents/${t.id}`, `back on the ticket, got ${agent.url()}`);
+    // Nothing was written while the session was gone; now the same key assigns it.
+    check((await scene.admin.req('GET', `/api/v1/incidents/${t.id}`)).assignee == null, 'not assigned by the refused request');
+    await agent.keyboard.press('a');
+    await agent.getByText(`${t.number} is assigned to you`).waitFor();
   });
   await agentCtx.close();
 

@@ -47,6 +47,7 @@ export function fieldOf(path: string): string {
 let csrfToken = '';
 export function setCsrfToken(token: string) {
   csrfToken = token;
+  if (token) ended = false; // a session again (login, or /me after a reload)
 }
 
 type ExpiryListener = () => void;
@@ -54,6 +55,16 @@ const expiryListeners = new Set<ExpiryListener>();
 export function onSessionExpired(fn: ExpiryListener): () => void {
   expiryListeners.add(fn);
   return () => expiryListeners.delete(fn);
+}
+// True from a 401 until the next login (a new CSRF token): what fails meanwhile failed
+// because the session ended, and the login screen says so.
+let ended = false;
+export function sessionHasEnded(): boolean {
+  return ended;
+}
+function sessionEnded() {
+  ended = true;
+  expiryListeners.forEach((fn) => fn());
 }
 
 export interface RequestOptions {
@@ -96,7 +107,7 @@ export async function api<T = unknown>(path: string, opts: RequestOptions = {}):
   }
   if (!res.ok) {
     const problem: Problem = (data && typeof data === 'object' ? (data as Problem) : { title: res.statusText }) ?? {};
-    if (res.status === 401 && !opts.quiet401) expiryListeners.forEach((fn) => fn());
+    if (res.status === 401 && !opts.quiet401) sessionEnded();
     throw new ApiError(res.status, problem);
   }
   return data as T;
@@ -128,7 +139,7 @@ export async function apiUpload<T = unknown>(path: string, file: Blob): Promise<
     data = undefined;
   }
   if (!res.ok) {
-    if (res.status === 401) expiryListeners.forEach((fn) => fn());
+    if (res.status === 401) sessionEnded();
     throw new ApiError(res.status, data && typeof data === 'object' ? (data as Problem) : { title: res.statusText });
   }
   return data as T;
