@@ -351,8 +351,12 @@ async function main() {
     check(queues.find((q) => q.key === 'unassigned')?.count === 2, 'two tickets wait unassigned in the team');
     for (const q of queues)
       await agent.locator('.queue-item', { hasText: q.name }).getByText(String(q.count), { exact: true }).waitFor();
+    // ?: the shortcuts, listed (quick actions on a ticket among them).
     await agent.keyboard.press('Shift+?');
-    await agent.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    const help = agent.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    for (const what of ['Ticket: assign to me', 'Ticket: choose a transition', 'Ticket: write a public reply']) await help.getByText(what).waitFor();
+    await axe(agent, 'keyboard shortcuts');
+    await shot(agent, 'shortcuts');
     await agent.keyboard.press('Escape');
     await agent.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'hidden' });
     await agent.getByRole('link', { name: /Unassigned in my teams/ }).click();
@@ -749,6 +753,8 @@ async function main() {
   await step('administrator creates and edits an organisation and a team', async () => {
     await nav('Organisations').click();
     await admin.getByRole('heading', { name: 'Organisations' }).waitFor();
+    await admin.getByRole('row', { name: new RegExp(scene.acme.name) }).waitFor();
+    await axe(admin, 'organisations');
     await admin.getByRole('link', { name: 'New organisation' }).click();
     await admin.getByRole('heading', { name: 'New organisation' }).waitFor();
     await admin.getByRole('button', { name: 'Create' }).click();
@@ -823,6 +829,8 @@ async function main() {
       await admin.getByRole('textbox', { name: 'Holidays' }).fill('2026-12-25\n2026-12-28');
       await admin.getByRole('button', { name: 'Create' }).click();
       await admin.getByRole('heading', { name: 'Office hours London' }).waitFor();
+      await axe(admin, 'calendar');
+      await shot(admin, 'calendar');
       const cal = (await scene.admin.req('GET', '/api/v1/calendars?name=Office%20hours%20London')).items[0];
       check(
         cal?.timezone === 'Europe/London' && JSON.stringify(cal.hours.sat) === '[["09:00","12:00"]]' && cal.hours.sun.length === 0 && cal.holidays[1] === '2026-12-28',

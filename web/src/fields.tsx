@@ -103,6 +103,9 @@ export function FieldValue({ field, value, link = true }: { field: FieldMeta; va
     case 'duration':
       return <>{typeof value === 'number' ? formatDuration(value) : String(value)}</>;
     case 'json':
+      // A list of workflow states (an agreement's pause statuses) reads as the states do.
+      if (/_statuses$/.test(field.name) && Array.isArray(value) && value.every((v) => typeof v === 'string'))
+        return <>{value.length ? value.map((v) => humanize(v)).join(', ') : '—'}</>;
       return <JsonValue value={value} seconds={/seconds/i.test(field.label)} label={field.label} />;
     default:
       if (typeof value === 'object') return <code>{JSON.stringify(value)}</code>;
