@@ -672,8 +672,14 @@ async function main() {
     const t = scene.waiting[1];
     await agent.goto(`${base}/r/incidents/${t.id}`);
     await agent.getByRole('heading', { name: 'Wi-Fi drops in room 4 (all day)' }).waitFor();
+    const draft = 'Could you tell us which access point you are connected to?';
+    if (hasConversation) {
+      await agent.keyboard.press('c');
+      await agent.getByRole('textbox', { name: 'Public reply' }).fill(draft);
+    }
     // The session ends behind the UI's back; the next quick action (a: assign) gets a 401.
     await agentCtx.clearCookies();
+    await agent.locator('main').click({ position: { x: 5, y: 5 } }); // out of the reply box
     await agent.keyboard.press('a');
     await agent.getByText('Your session has ended. Please log in again.').waitFor();
     await agent.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('next') === `/r/incidents/${t.id}`);
@@ -687,6 +693,14 @@ async function main() {
     check((await scene.admin.req('GET', `/api/v1/incidents/${t.id}`)).assignee == null, 'not assigned by the refused request');
     await agent.keyboard.press('a');
     await agent.getByText(`${t.number} is assigned to you`).waitFor();
+    if (hasConversation) {
+      // The reply being written when the session ended is still there, and goes out.
+      const box = agent.getByRole('textbox', { name: 'Public reply' });
+      check((await box.inputValue()) === draft, `the draft survived, got ${await box.inputValue()}`);
+      await agent.getByRole('button', { name: 'Send reply' }).click();
+      await agent.getByRole('article', { name: 'Reply' }).filter({ hasText: draft }).waitFor();
+      check((await box.inputValue()) === '', 'the box is empty once sent');
+    }
   });
   await agentCtx.close();
 

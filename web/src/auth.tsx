@@ -4,6 +4,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, onSessionExpired, setCsrfToken } from './api';
+import { clearDrafts } from './drafts';
 
 export interface User {
   id: number;
@@ -82,6 +83,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
     setCsrfToken('');
     queryClient.clear();
+    clearDrafts(); // unsent replies stay only across an ended session, not a logout
     setNotice('You have logged out.');
     setUser(null);
   }, [queryClient]);

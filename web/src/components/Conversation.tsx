@@ -11,6 +11,7 @@ import { getHotkeyHandler } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, apiUpload, errorMessage, qs } from '../api';
 import { useUser } from '../auth';
+import { draftKey, loadDraft, saveDraft } from '../drafts';
 import { formatTimestamp } from '../fields';
 import { type TypeMeta } from '../meta';
 import { notify } from '../notify';
@@ -158,7 +159,7 @@ export const Activity = forwardRef<ActivityHandle, ActivityProps>(function Activ
           ),
         )}
       </Timeline>
-      {available && canReply ? <ReplyBox ref={box} type={type} id={id} portal={portal} /> : null}
+      {available && canReply ? <ReplyBox key={`${type.plural}/${id}`} ref={box} type={type} id={id} portal={portal} /> : null}
     </Stack>
   );
 });
@@ -197,8 +198,19 @@ interface ReplyBoxHandle {
 }
 
 const ReplyBox = forwardRef<ReplyBoxHandle, { type: TypeMeta; id: number; portal: boolean }>(function ReplyBox({ type, id, portal }, ref) {
-  const [body, setBody] = useState('');
-  const [internal, setInternal] = useState(false);
+  const me = useUser();
+  // A draft left by an ended session comes back (see drafts.ts).
+  const key = draftKey(me.id, type.plural, id);
+  const [body, setBodyState] = useState(() => loadDraft(key)?.body ?? '');
+  const [internal, setInternalState] = useState(() => !portal && !!loadDraft(key)?.internal);
+  const setBody = (b: string) => {
+    setBodyState(b);
+    saveDraft(key, { body: b, internal });
+  };
+  const setInternal = (v: boolean) => {
+    setInternalState(v);
+    saveDraft(key, { body, internal: v });
+  };
   const [files, setFiles] = useState<File[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
