@@ -701,6 +701,16 @@ async function main() {
       await agent.getByRole('article', { name: 'Reply' }).filter({ hasText: draft }).waitFor();
       check((await box.inputValue()) === '', 'the box is empty once sent');
     }
+    // Reference data is the administrators': an agent reads agreements but is offered no
+    // New or Edit that the server would refuse.
+    await agent.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Agreements', exact: true }).click();
+    await agent.getByRole('heading', { name: 'Agreements' }).waitFor();
+    await agent.locator('.record-table tbody tr a').first().click();
+    await agent.getByRole('heading', { name: 'History' }).waitFor();
+    check((await agent.getByRole('button', { name: /^Edit/ }).count()) === 0, 'no Edit for an agent on an agreement');
+    await agent.goBack();
+    await agent.getByRole('heading', { name: 'Agreements' }).waitFor();
+    check((await agent.getByRole('link', { name: 'New agreement' }).count()) === 0, 'no New agreement for an agent');
   });
   await agentCtx.close();
 

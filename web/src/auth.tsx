@@ -114,6 +114,15 @@ export function canWrite(u: User): boolean {
   return u.roles.some((r) => r === 'admin' || r === 'agent' || r.startsWith('process_manager'));
 }
 
+// Reference data is written by administrators and process managers only; agents read it
+// (the server's reference-data policies, src/domain/access.h). /meta does not say who may
+// write a type, so the UI keeps this list to offer no New or Edit that would be refused.
+const kReferenceTypes = new Set(['organisation', 'service', 'team', 'calendar', 'agreement']);
+export function canWriteType(u: User, typeName: string): boolean {
+  if (!kReferenceTypes.has(typeName)) return canWrite(u);
+  return u.roles.some((r) => r === 'admin' || r === 'process_manager' || r === `process_manager:${typeName}`);
+}
+
 export function isAdmin(u: User): boolean {
   return u.roles.includes('admin');
 }

@@ -12,7 +12,7 @@ import { notify } from '../notify';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useParams } from 'react-router';
 import { ApiError, api, errorMessage } from '../api';
-import { canWrite, useUser } from '../auth';
+import { canWriteType, useUser } from '../auth';
 import { FieldValue, StatusBadge, formatTimestamp } from '../fields';
 import { findType, recordTitle, titleField, useMeta, visibleFields, type RecordData, type TypeMeta } from '../meta';
 import { recordKey, useMyTeams, UserName } from '../refs';
@@ -65,7 +65,7 @@ export function Detail({ type, id, listHref, portal }: DetailProps) {
   // rebase the user's edit onto someone else's change.
   const [editBase, setEditBase] = useState<RecordData | null>(null);
   const workflow = useRef<WorkflowHandle>(null);
-  const writable = canWrite(user) && !portal;
+  const writable = canWriteType(user, type.name) && !portal;
   const isTicket = type.fields.some((f) => f.name === 'assignee');
   const teams = useMyTeams(isTicket && writable);
   const activity = useRef<ActivityHandle>(null);

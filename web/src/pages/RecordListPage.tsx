@@ -8,7 +8,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, errorMessage } from '../api';
 import { useDebouncedValue, useDisclosure, useHotkeys } from '@mantine/hooks';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { canWrite, useUser } from '../auth';
+import { canWriteType, useUser } from '../auth';
 import { findType, humanize, useMeta, type RecordData, type TypeMeta } from '../meta';
 import { RecordTable, type ListParams } from '../components/RecordTable';
 import { NotFound } from '../components/NotFound';
@@ -66,7 +66,7 @@ function ListScreen({ type }: { type: TypeMeta }) {
         </Title>
         <Group gap="xs">
           {queueTypes([type]).length ? <SaveQueueButton type={type} params={params} sort={search.get('sort')} /> : null}
-          {canWrite(user) ? (
+          {canWriteType(user, type.name) ? (
             <Button component={Link} to={`/r/${type.plural}/new`}>
               New {type.label.toLowerCase()}
             </Button>
