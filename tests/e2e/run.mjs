@@ -179,6 +179,17 @@ async function setScene(base, db, passwords) {
       }),
     );
   }
+  // A Globex ticket reported two days ago and never answered: its response target (hours on
+  // the 24x7 VPN agreement) is breached, so the service-level screens have a breach to show.
+  const twoDaysAgo = new Date(Date.now() - 2 * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  await admin.req('POST', '/api/v1/incidents', {
+    title: 'VPN drops every hour',
+    service: vpn.id,
+    customer: globex.id,
+    impact: 3,
+    urgency: 3,
+    reported_at: twoDaysAgo,
+  });
   const globexIncidents = (await admin.req('GET', `/api/v1/incidents?customer=${globex.id}&limit=200`)).items;
   // Rita's own ticket, for the conversation between the agent and her.
   const rita = new Api(base);
@@ -615,6 +626,13 @@ async function main() {
       await link.click();
       await agent.getByRole('heading', { name: 'Incidents' }).waitFor();
       await agent.getByText(new RegExp(`^${n} records? · page 1$`)).waitFor();
+      await agent.goBack();
+      // And the breached ones: the scene's overdue Globex ticket among them.
+      const breached = agent.getByRole('link', { name: /^[1-9]\d* breached$/ }).first();
+      const b = Number((await breached.innerText()).split(' ')[0]);
+      await breached.click();
+      await agent.getByText(new RegExp(`^${b} records? · page 1$`)).waitFor();
+      await agent.getByRole('row', { name: /VPN drops every hour/ }).waitFor();
       await agent.goBack();
       // Per customer, with the keyboard: the grouping is a radio group (arrow keys), and it
       // stays in the address, so Back from a drill-down returns to it.
