@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
+#include <date/date.h>
+
 #include "domain/priority.h"
 
 namespace ordo {
@@ -23,6 +27,26 @@ TEST(Rfc3339, RejectsGarbage) {
   for (const char* s : {"", "2026-03-02", "2026-03-02 09:15:00", "2026-13-02T09:15:00Z", "2026-03-02T09:15:00Zjunk",
                         "yesterday", "2026-03-02T25:00:00Z"})
     EXPECT_FALSE(parse_rfc3339(s)) << s;
+}
+
+TEST(Rfc3339, AgreesWithDateFormatAcrossTheCalendar) {
+  // Every ~day-and-a-bit from 1900 to 2200 (leap years, month ends, century rules), checked
+  // against date::format and back.
+  for (Instant t = -2208988800; t < 7258118400; t += 86400 + 3607) {
+    const date::sys_seconds tp{std::chrono::seconds{t}};
+    const std::string expected = date::format("%Y-%m-%dT%H:%M:%SZ", tp);
+    ASSERT_EQ(format_rfc3339(t), expected) << t;
+    ASSERT_EQ(parse_rfc3339(expected), t) << expected;
+  }
+}
+
+TEST(Rfc3339, RejectsImpossibleDatesAndBadOffsets) {
+  for (const char* s : {"2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-03-02T09:60:00Z",
+                        "2026-03-02T09:15:00+1:00", "2026-03-02T09:15:00+01:60", "2026-03-02T09:15:00.Z",
+                        "2026-03-02T09:15:00", "2026-03-02T09:15:00+01:00:00", "2026-3-02T09:15:00Z00"})
+    EXPECT_FALSE(parse_rfc3339(s)) << s;
+  EXPECT_EQ(parse_rfc3339("2024-02-29T23:59:59-00:30"), parse_rfc3339("2024-03-01T00:29:59Z"));
+  EXPECT_EQ(parse_rfc3339("2026-03-02t09:15:00.123456789z"), parse_rfc3339("2026-03-02T09:15:00Z"));
 }
 
 TEST(ManualClock, Advances) {
