@@ -6,6 +6,8 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -42,9 +44,13 @@ constexpr std::array<const char*, 8> kWho{"for one user",   "for the finance tea
 constexpr std::array<const char*, 6> kResolutionCodes{"fixed",      "workaround",  "no_fault_found",
                                                       "duplicate",  "user_error",  "not_reproducible"};
 
+// One incident ready for the writer: everything but its id (which the INSERT assigns) is
+// computed on a prep thread, including the JSON text of its events, so the writer only binds
+// values and chains hashes.
 struct Prepared {
-  std::vector<SqlValue> row;     // every column of the INSERT but the number
-  std::vector<NewEvent> events;  // events[0] is the create; record_id and its "number" set when written
+  std::string number;                   // INC-…, also row[0]
+  std::vector<SqlValue> row;            // every column of the INSERT: number, status, …, the fields
+  std::vector<SerializedEvent> events;  // its history, oldest first; record_id set when written
   std::optional<SlaEvaluation> timers;  // incidents still open at `now`: their due-queue row
 };
 
@@ -158,9 +164,10 @@ Result<Setup> set_up(App& app, const BenchDataOptions& o) {
   return s;
 }
 
-// One incident, as the app would have written it command by command.
+// One incident, as the app would have written it command by command. `number` is the one
+// the counter will hand out to it (the writer checks).
 Result<Prepared> prepare(const RecordType& t, const StatusModel& model, const Setup& s, const BenchProfile& prof,
-                         std::uint64_t index, Instant now) {
+                         std::uint64_t index, std::string number, Instant now) {
   const IncidentProfile inc = prof.incident(index);
   std::uint64_t h = index * 0x9e3779b97f4a7c15ULL;
   const char* service_name = kServiceNames[static_cast<std::size_t>(inc.service) % kServiceNames.size()];
@@ -180,14 +187,17 @@ Result<Prepared> prepare(const RecordType& t, const StatusModel& model, const Se
   cur["reopen_count"] = 0;
   std::string status = created.status;
   Prepared p;
+  p.number = std::move(number);
   std::vector<HistoryEntry> history;
   history.reserve(inc.steps.size() + 1);
   p.events.reserve(inc.steps.size() + 1);
   auto record = [&](Instant at, const char* action, json::object data) {
-    history.push_back({at, action, data});
-    p.events.push_back({at, 0, "system", t.name, 0, action, std::move(data)});
+    p.events.push_back({at, 0, "system", t.name, 0, action, json::serialize(data)});
+    history.push_back({at, action, std::move(data)});
   };
-  record(inc.reported_at, "create", json::object{{"values", non_null(cur)}, {"status", status}});
+  // The create event names the number it was given (app/records.cc), after values and status.
+  record(inc.reported_at, "create",
+         json::object{{"values", non_null(cur)}, {"status", status}, {"number", p.number}});
   std::int64_t version = 1;
   Instant updated = inc.reported_at;
   for (const auto& step : inc.steps) {
@@ -222,7 +232,7 @@ Result<Prepared> prepare(const RecordType& t, const StatusModel& model, const Se
         g && !g->as_array()[0].is_null() && !g->as_array()[1].is_null())
       bump("reassignment_count");
     if (moved && status == "resolved" && ch.status == "in_progress") bump("reopen_count");
-    json::object data{{"changes", ch.changes}};
+    json::object data{{"changes", std::move(ch.changes)}};
     if (moved) {
       data["from"] = status;
       data["to"] = ch.status;
@@ -252,7 +262,8 @@ Result<Prepared> prepare(const RecordType& t, const StatusModel& model, const Se
   if (agreement && status != "closed" && status != "cancelled")
     p.timers = SlaEvaluation{agreement, std::move(clock), {}, now};
 
-  p.row.reserve(t.fields.size() + 5);
+  p.row.reserve(t.fields.size() + 6);
+  p.row.push_back(p.number);
   p.row.push_back(status);
   p.row.push_back(version);
   p.row.push_back(inc.reported_at);
@@ -291,27 +302,110 @@ Result<BenchDataReport> generate_bench_data(App& app, const BenchDataOptions& o)
   const StatusModel model = status_model(t);
   SlaEngine engine(reg);
 
+  // The numbers the counter will hand out: the database is ours alone while we fill it, so
+  // incident i gets first_number + i + 1, and prep threads can put it in the create event.
+  // Each batch's transaction checks that the counter agrees.
+  ORDO_ASSIGN(auto counter, store.read([&](SqlConn& c) {
+    return c.query("SELECT next FROM counters WHERE type = ?", {t.name});
+  }));
+  const std::int64_t first_number = counter.empty() ? 0 : sql_int(counter[0][0]);
+
+  // Multi-row INSERTs of the incident rows, ids assigned by the database and read back with
+  // their numbers (RETURNING does not promise the rows in VALUES order).
   std::string cols = "number, status, version, created_at, updated_at, created_by", marks = "?, ?, ?, ?, ?, ?";
   for (const auto& f : t.fields) {
     cols += ", " + f.name;
     marks += ", ?";
   }
-  const std::string insert_sql = "INSERT INTO " + t.plural + " (" + cols + ") VALUES (" + marks + ") RETURNING id";
+  const std::size_t columns = t.fields.size() + 6;
+  const std::size_t rows_per_insert = std::max<std::size_t>(1, 999 / columns);  // the oldest SQLite limit
+  auto insert_sql = [&](std::size_t rows) {
+    std::string sql = "INSERT INTO " + t.plural + " (" + cols + ") VALUES ";
+    for (std::size_t i = 0; i < rows; ++i) sql += (i ? ", (" : "(") + marks + ")";
+    return sql + " RETURNING id, number";
+  };
+  const std::string full_insert = insert_sql(rows_per_insert);
 
-  auto prepare_batch = [&](std::int64_t begin, std::int64_t end) -> Result<std::vector<Prepared>> {
-    std::vector<Prepared> out;
-    out.reserve(static_cast<std::size_t>(end - begin));
+  // Prep runs on `threads` threads, each on a contiguous slice of the batch; incident i is a
+  // function of (options, i) only, so the data does not depend on the thread count.
+  const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto prepare_range = [&](std::int64_t begin, std::int64_t end, Prepared* out) -> Result<void> {
     for (std::int64_t i = begin; i < end; ++i) {
-      ORDO_ASSIGN(Prepared p, prepare(t, model, s, prof, static_cast<std::uint64_t>(i), now));
-      out.push_back(std::move(p));
+      ORDO_ASSIGN(out[i - begin], prepare(t, model, s, prof, static_cast<std::uint64_t>(i),
+                                          format_number(t.prefix, first_number + i + 1), now));
     }
+    return {};
+  };
+  auto prepare_batch = [&](std::int64_t begin, std::int64_t end) -> Result<std::vector<Prepared>> {
+    std::vector<Prepared> out(static_cast<std::size_t>(end - begin));
+    const std::int64_t slice = (end - begin + threads - 1) / threads;
+    std::vector<std::future<Result<void>>> helpers;
+    for (std::int64_t from = begin + slice; from < end; from += slice)
+      helpers.push_back(std::async(std::launch::async, prepare_range, from, std::min(from + slice, end),
+                                   out.data() + (from - begin)));
+    Result<void> mine = prepare_range(begin, std::min(begin + slice, end), out.data());
+    for (auto& h : helpers) {  // all joined before `out` can go away
+      Result<void> r = h.get();
+      if (mine && !r) mine = std::move(r);
+    }
+    if (!mine) return mine.take_error();
     return out;
   };
+
+  // One batch in one transaction: the rows, then the events in incident order, each open
+  // incident's due-queue row (and what it announces) right after that incident's history.
+  auto write_batch = [&](SqlConn& c, std::int64_t begin, std::vector<Prepared>& batch)
+      -> Result<std::array<std::int64_t, 2>> {
+    const auto count = static_cast<std::int64_t>(batch.size());
+    ORDO_ASSIGN(auto counter, c.query("INSERT INTO counters (type, next) VALUES (?, ?) ON CONFLICT (type) "
+                                      "DO UPDATE SET next = counters.next + excluded.next RETURNING next",
+                                      {t.name, count}));
+    if (sql_int(counter.at(0).at(0)) != first_number + begin + count)
+      return conflict("bench data: another writer numbered incidents meanwhile; bench data needs the database to itself");
+    std::vector<std::int64_t> ids(batch.size());
+    std::unordered_map<std::string_view, std::size_t> index;  // number -> position in the batch
+    std::vector<SqlValue> params;
+    for (std::size_t at = 0; at < batch.size(); at += rows_per_insert) {
+      const std::size_t rows = std::min(rows_per_insert, batch.size() - at);
+      params.clear();
+      params.reserve(rows * columns);
+      index.clear();
+      for (std::size_t i = at; i < at + rows; ++i) {
+        index.emplace(batch[i].number, i);
+        for (auto& v : batch[i].row) params.push_back(std::move(v));
+      }
+      ORDO_ASSIGN(auto returned, c.query(rows == rows_per_insert ? full_insert : insert_sql(rows), params));
+      if (returned.size() != rows) return internal_error("bench data: the insert returned a wrong number of rows");
+      for (const auto& r : returned) ids[index.at(std::get<std::string>(r.at(1)))] = sql_int(r.at(0));
+    }
+    std::int64_t events = 0, open = 0;
+    std::vector<SerializedEvent> pending;  // chained in bulk (append_events)
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      Prepared& p = batch[i];
+      for (SerializedEvent& e : p.events) {
+        e.record_id = ids[i];
+        pending.push_back(std::move(e));
+      }
+      events += static_cast<std::int64_t>(p.events.size());
+      if (p.timers) {
+        // The ticket's history goes into the chain before anything its timers announce.
+        ORDO_TRY(append_events(c, pending));
+        pending.clear();
+        ORDO_ASSIGN(auto fired, engine.sync_timers(c, t, ids[i], *p.timers));
+        events += static_cast<std::int64_t>(fired.size());
+        ++open;
+      }
+    }
+    ORDO_TRY(append_events(c, pending));
+    return std::array<std::int64_t, 2>{events, open};
+  };
+
   auto t1 = std::chrono::steady_clock::now();
   const std::int64_t n = o.incidents;
   // The table is empty (checked above): load it without its secondary and full-text
   // indexes and build those once at the end.
   if (n > 0) ORDO_TRY(store.write([&](SqlConn& c) { return begin_bulk_load(c, t); }));
+  // Batch k+1 is prepared while the store's writer commits batch k.
   std::future<Result<std::vector<Prepared>>> next;
   if (n > 0) next = std::async(std::launch::async, prepare_batch, 0, std::min(o.batch, n));
   for (std::int64_t begin = 0; begin < n; begin += o.batch) {
@@ -319,48 +413,16 @@ Result<BenchDataReport> generate_bench_data(App& app, const BenchDataOptions& o)
     Result<std::vector<Prepared>> batch = next.get();
     if (!batch) return batch.take_error();
     if (end < n) next = std::async(std::launch::async, prepare_batch, end, std::min(end + o.batch, n));
-    const auto count = static_cast<std::int64_t>(batch->size());
-    ORDO_ASSIGN(auto written, store.write([&](SqlConn& c) -> Result<std::array<std::int64_t, 2>> {
-      // Numbers for the whole batch at once (insert_record takes them one at a time).
-      ORDO_ASSIGN(auto counter, c.query("INSERT INTO counters (type, next) VALUES (?, ?) ON CONFLICT (type) "
-                                        "DO UPDATE SET next = counters.next + excluded.next RETURNING next",
-                                        {t.name, count}));
-      std::int64_t number = sql_int(counter.at(0).at(0)) - count;
-      std::int64_t events = 0, open = 0;
-      std::vector<SqlValue> params;
-      std::vector<NewEvent> pending;  // events are chained in bulk (append_events)
-      for (Prepared& p : *batch) {
-        params.clear();
-        std::string num = format_number(t.prefix, ++number);
-        params.push_back(num);
-        for (auto& v : p.row) params.push_back(std::move(v));
-        ORDO_ASSIGN(auto ids, c.query(insert_sql, params));
-        const std::int64_t id = sql_int(ids.at(0).at(0));
-        p.events.front().data["number"] = num;
-        for (NewEvent& e : p.events) {
-          e.record_id = id;
-          pending.push_back(std::move(e));
-        }
-        events += static_cast<std::int64_t>(p.events.size());
-        if (p.timers) {
-          // The ticket's history goes into the chain before anything its timers announce.
-          ORDO_TRY(append_events(c, pending));
-          pending.clear();
-          ORDO_ASSIGN(auto fired, engine.sync_timers(c, t, id, *p.timers));
-          events += static_cast<std::int64_t>(fired.size());
-          ++open;
-        }
-      }
-      ORDO_TRY(append_events(c, pending));
-      return std::array<std::int64_t, 2>{events, open};
-    }));
-    rep.incidents += count;
+    ORDO_ASSIGN(auto written, store.write([&](SqlConn& c) { return write_batch(c, begin, *batch); }));
+    rep.incidents += end - begin;
     rep.events += written[0];
     rep.open += written[1];
     if (o.progress)
       o.progress({rep.incidents, n, std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count()});
   }
+  const auto t2 = std::chrono::steady_clock::now();
   if (n > 0) ORDO_TRY(store.write([&](SqlConn& c) { return finish_bulk_load(c, t); }));
+  rep.index_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t2).count();
   rep.incident_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
   return rep;
 }

@@ -20,8 +20,9 @@
 // So `GET /api/v1/incidents/{id}/sla` with the clock at `now` recomputes exactly the stored
 // figures, and `ordo audit verify` passes.
 //
-// Preparing a batch (profile, validation, clock) runs on a helper thread while the store's
-// writer commits the previous one. The database should hold nothing but the schema and the
+// Preparing a batch (profile, validation, clock, the events' JSON) runs on `threads` helper
+// threads while the store's writer commits the previous one; the writer inserts the rows
+// several to a statement and chains the events' hashes. The database should hold nothing but the schema and the
 // administrator (`ordo init`); the generator refuses one that already has incidents.
 //
 //   auto r = generate_bench_data(app, {.incidents = 1000000, .now = clock.now(),
@@ -51,6 +52,7 @@ struct BenchDataOptions {
   int teams = 12;
   Instant now = 0;            // the instant the SLA figures are evaluated at; 0: the app's clock
   std::int64_t batch = 5000;  // incidents per transaction
+  int threads = 0;            // prep threads; 0: one per core. The data is the same for any count
   std::function<void(const BenchDataProgress&)> progress;  // after each committed batch
 };
 
@@ -59,7 +61,8 @@ struct BenchDataReport {
   std::int64_t events = 0;     // incident history events written (sla announcements included)
   std::int64_t open = 0;       // incidents not resolved, closed or cancelled at `now`
   double setup_seconds = 0;    // organisations, services, agreements …
-  double incident_seconds = 0; // the incidents
+  double incident_seconds = 0; // the incidents, indexes included
+  double index_seconds = 0;    // of which building the secondary and full-text indexes at the end
 };
 
 Result<BenchDataReport> generate_bench_data(App& app, const BenchDataOptions& options);

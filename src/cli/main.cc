@@ -247,12 +247,14 @@ int bench_data(const std::string& db, ordo::BenchDataOptions options, const std:
     std::cout << boost::json::serialize(boost::json::object{
                      {"incidents", rep->incidents}, {"events", rep->events}, {"not_closed", rep->open},
                      {"setup_seconds", rep->setup_seconds}, {"incident_seconds", rep->incident_seconds},
-                     {"incidents_per_second", rate}})
+                     {"index_seconds", rep->index_seconds}, {"incidents_per_second", rate}})
               << "\n";
   } else {
-    std::printf("ok: %lld incidents (%lld not closed), %lld events in %.1f s: %.0f incidents/s (set-up %.1f s)\n",
+    std::printf("ok: %lld incidents (%lld not closed), %lld events in %.1f s: %.0f incidents/s "
+                "(set-up %.1f s, indexes %.1f s)\n",
                 static_cast<long long>(rep->incidents), static_cast<long long>(rep->open),
-                static_cast<long long>(rep->events), rep->incident_seconds, rate, rep->setup_seconds);
+                static_cast<long long>(rep->events), rep->incident_seconds, rate, rep->setup_seconds,
+                rep->index_seconds);
   }
   return 0;
 }
@@ -359,6 +361,8 @@ int main(int argc, char** argv) {
   bench->add_option("--customers", bench_opts.customers, "customer organisations")->check(CLI::PositiveNumber);
   bench->add_option("--teams", bench_opts.teams, "support teams")->check(CLI::PositiveNumber);
   bench->add_option("--batch", bench_opts.batch, "incidents per transaction")->check(CLI::PositiveNumber);
+  bench->add_option("--threads", bench_opts.threads, "threads preparing incidents (default: one per core)")
+      ->check(CLI::PositiveNumber);
   bench->add_option("--now", bench_now, "RFC 3339 instant the history ends and SLA figures are taken at (default: now)");
   bench->add_flag("--json", bench_json, "print the summary as JSON");
 

@@ -6,10 +6,32 @@
 
 namespace ordo {
 
+namespace {
+
+// SHA-256 fetched once (with EVP_sha256() every digest looks the implementation up again) and
+// one digest context per thread: hashing the chain is on the writer's hot path in bulk loads.
+const EVP_MD* sha256_md() {
+  static const EVP_MD* const md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+    return fetched ? fetched : EVP_sha256();
+  }();
+  return md;
+}
+
+struct DigestCtx {
+  EVP_MD_CTX* const ctx = EVP_MD_CTX_new();
+  ~DigestCtx() { EVP_MD_CTX_free(ctx); }
+};
+
+}  // namespace
+
 std::string sha256_hex(std::string_view data) {
+  thread_local DigestCtx d;
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  EVP_DigestInit_ex2(d.ctx, sha256_md(), nullptr);
+  EVP_DigestUpdate(d.ctx, data.data(), data.size());
+  EVP_DigestFinal_ex(d.ctx, md, &len);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(len * 2, '0');
   for (unsigned i = 0; i < len; ++i) {
@@ -47,7 +69,7 @@ Event to_event(const SqlRow& r) {
 
 }  // namespace
 
-Result<std::int64_t> append_events(SqlConn& c, std::span<const NewEvent> events) {
+Result<std::int64_t> append_events(SqlConn& c, std::span<const SerializedEvent> events) {
   if (events.empty()) return std::int64_t{0};
   if (c.backend() == SqlBackend::kPostgres) {
     // One chain across all connections: serialise appenders until commit.
@@ -66,9 +88,8 @@ Result<std::int64_t> append_events(SqlConn& c, std::span<const NewEvent> events)
     params.clear();
     params.reserve(n * 10);
     for (std::size_t i = at; i < at + n; ++i) {
-      const NewEvent& ne = events[i];
-      Event e{++seq, ne.at, ne.actor_id, ne.actor, ne.record_type, ne.record_id, ne.action,
-              boost::json::serialize(ne.data), prev, {}};
+      const SerializedEvent& se = events[i];
+      Event e{++seq, se.at, se.actor_id, se.actor, se.record_type, se.record_id, se.action, se.data, prev, {}};
       e.hash = event_hash(e);
       prev = e.hash;
       for (SqlValue v : {SqlValue{e.seq}, SqlValue{e.at}, SqlValue{e.actor_id}, SqlValue{std::move(e.actor)},
@@ -85,6 +106,14 @@ Result<std::int64_t> append_events(SqlConn& c, std::span<const NewEvent> events)
       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       {std::to_string(seq) + " " + prev}));
   return first;
+}
+
+Result<std::int64_t> append_events(SqlConn& c, std::span<const NewEvent> events) {
+  std::vector<SerializedEvent> serialized;
+  serialized.reserve(events.size());
+  for (const NewEvent& e : events)
+    serialized.push_back({e.at, e.actor_id, e.actor, e.record_type, e.record_id, e.action, boost::json::serialize(e.data)});
+  return append_events(c, serialized);
 }
 
 Result<std::int64_t> append_event(SqlConn& c, const NewEvent& e) { return append_events(c, {&e, 1}); }

@@ -36,6 +36,18 @@ struct NewEvent {
   boost::json::object data;
 };
 
+// A NewEvent whose data is already JSON text (boost::json::serialize of the object), for bulk
+// writers that serialise off the writer thread (bench data).
+struct SerializedEvent {
+  Instant at = 0;
+  std::int64_t actor_id = 0;
+  std::string actor;
+  std::string record_type;
+  std::int64_t record_id = 0;
+  std::string action;
+  std::string data;
+};
+
 struct Event {
   std::int64_t seq = 0;
   Instant at = 0;
@@ -59,6 +71,7 @@ Result<std::int64_t> append_event(SqlConn& c, const NewEvent& e);  // returns se
 // Appends several events in order with one chain-head read, multi-row inserts and one
 // head update (bulk writers: import, bench data). Returns the seq of the first (0 if none).
 Result<std::int64_t> append_events(SqlConn& c, std::span<const NewEvent> events);
+Result<std::int64_t> append_events(SqlConn& c, std::span<const SerializedEvent> events);
 Result<std::vector<Event>> events_for(SqlConn& c, const std::string& record_type, std::int64_t record_id);
 
 struct VerifyReport {

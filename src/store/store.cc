@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -236,7 +237,10 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& url, StoreStats* s
     if (!conn) return conn.take_error();
     // The writer touches every index of every table it writes (an incident has ~25): give it
     // a page cache that holds their hot pages on a large database (readers keep 8 MiB each).
-    if (auto r = (*conn)->exec_script("PRAGMA cache_size=-131072;"); !r) return r.take_error();  // 128 MiB
+    // Its sorts (CREATE INDEX after a bulk load or a migration) may use a helper thread per core.
+    const std::string pragmas = "PRAGMA cache_size=-131072; PRAGMA threads=" +  // 128 MiB
+                                std::to_string(std::max(1u, std::thread::hardware_concurrency())) + ";";
+    if (auto r = (*conn)->exec_script(pragmas); !r) return r.take_error();
     s = std::make_unique<GroupCommitStore>(SqlBackend::kSqlite, std::move(*conn),
                                            [path] { return open_sqlite(path, false); }, stats);
   } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {

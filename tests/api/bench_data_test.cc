@@ -6,6 +6,7 @@
 #include <map>
 
 #include "api/api_fixture.h"
+#include "store/store.h"
 #include "test_db.h"
 
 namespace ordo::testing {
@@ -82,6 +83,44 @@ TEST_P(BenchDataTest, StoredSlaFieldsEqualTheClockRecomputedFromHistoryAndTheCha
   auto again = generate_bench_data(app(), {.incidents = 1, .now = clock().now()});
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().kind, ErrorKind::kConflict) << "bench data goes into a fresh database only";
+}
+
+// Incident i is a function of the options and i alone: any number of prep threads writes the
+// same rows and the same history (the hashes of the incidents' events agree one for one).
+TEST_P(BenchDataTest, TheDataDoesNotDependOnTheThreadCount) {
+  auto dump = [&](App& a) {
+    auto rows = a.store().read([](SqlConn& c) {
+      return c.query("SELECT e.action, e.data, e.at, i.number, i.status, i.priority, i.sla_due_at, i.title "
+                     "FROM events e JOIN incidents i ON i.id = e.record_id "
+                     "WHERE e.record_type = 'incident' ORDER BY e.seq");
+    });
+    EXPECT_TRUE(rows) << rows.error().message;
+    std::vector<std::string> out;
+    if (rows)
+      for (const auto& r : *rows) {
+        std::string line;
+        for (const auto& v : r) line += sql_text(v) + "|";
+        out.push_back(std::move(line));
+      }
+    return out;
+  };
+  const BenchDataOptions one{.incidents = 150, .seed = 5, .services = 4, .customers = 6, .teams = 3,
+                             .now = clock().now(), .batch = 40, .threads = 1};
+  ASSERT_TRUE(generate_bench_data(app(), one));
+
+  const std::string url = fresh_url(GetParam());
+  ManualClock other_clock{kTestStart};
+  ASSERT_TRUE(init_database({url, "admin", kAdminPassword, true, &other_clock}));
+  auto other = App::open({.db_url = url, .clock = &other_clock, .fast_password_hashing = true});
+  ASSERT_TRUE(other) << other.error().message;
+  BenchDataOptions three = one;
+  three.threads = 3;
+  ASSERT_TRUE(generate_bench_data(**other, three));
+
+  const auto a = dump(app()), b = dump(**other);
+  ASSERT_GT(a.size(), 450u);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) ASSERT_EQ(a[i], b[i]) << "event " << i;
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, BenchDataTest, ::testing::ValuesIn(backends()),
