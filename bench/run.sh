@@ -3,8 +3,10 @@
 #
 # For each backend (sqlite: a fresh file; postgres: a fresh database on $ORDO_TEST_PG_URL)
 # it runs `ordo init` and `ordo serve`, gets an API token, creates one organisation and one
-# service, then drives the server with wrk: creates (bench/wrk/create_incident.lua), then
-# gets of random existing incidents (bench/wrk/get_incident.lua), at each connection count.
+# service, then drives the server with wrk at each connection count: creates
+# (bench/wrk/create_incident.lua), gets of random existing incidents (get_incident.lua),
+# updates with If-Match (update_incident.lua) and workflow transitions with If-Match
+# (transition_incident.lua) of the incidents just created.
 # The baselines: bench_sqlite_insert (a bare loop of durable single-row SQLite
 # transactions; on 1 thread before and after the Ordo runs, then at the other connection
 # counts) and bench_const_server (a Beast handler returning a constant) driven by wrk at the
@@ -12,7 +14,11 @@
 # micro-benchmark (ordo_sla_bench: evaluations/s over 1M realistic timelines, as a ratio to
 # Calendar::business_seconds), and per backend a database filled by `ordo bench-data` on which
 # `ordo serve` answers the SLA report over the last year (GET /api/v1/reports/sla, p50 / max
-# of BENCH_REPORT_RUNS requests per group_by) and its peak RSS is read. Prints a table with
+# of BENCH_REPORT_RUNS requests per group_by), the ticket KPIs and incident trends, the agent
+# queue views and full-text searches under wrk (with bench_select — a plain SELECT of 50 rows
+# by the queue index on the same database — as their baseline), and its RSS is read. Last,
+# import throughput: bench/gen_import.py's incidents through `ordo import incidents` into a
+# fresh demo database per backend. Prints a table with
 # each Ordo figure as a ratio to its baseline and writes everything to
 # bench/results/latest.json.
 #
@@ -25,6 +31,7 @@
 #   BENCH_INCIDENTS    incidents in the large SQLite database (default 1000000; 0 skips it)
 #   BENCH_PG_INCIDENTS incidents in the large PostgreSQL database (default 100000; 0 skips it)
 #   BENCH_REPORT_RUNS  SLA report requests per group_by on each large database (default 5)
+#   BENCH_IMPORT_INCIDENTS  incidents for the import throughput run (default 20000; 0 skips it)
 #   ORDO_TEST_PG_URL   a PostgreSQL superuser URL (tools/with-postgres.sh sets it); without
 #                      it the postgres backend is skipped, loudly
 #
@@ -48,6 +55,7 @@ ORDO="$BUILD/ordo"
 INSERT_BIN="$BUILD/bench/bench_sqlite_insert"
 CONST_BIN="$BUILD/bench/bench_const_server"
 SLA_BIN="$BUILD/bench/ordo_sla_bench"
+SELECT_BIN="$BUILD/bench/bench_select"
 WRK_DIR="$HERE/wrk"
 RESULTS_DIR="$HERE/results"
 
@@ -67,12 +75,13 @@ CLOCK_INCIDENTS="${BENCH_CLOCK_INCIDENTS:-1000000}"
 LARGE_SQLITE="${BENCH_INCIDENTS:-1000000}"
 LARGE_PG="${BENCH_PG_INCIDENTS:-100000}"
 REPORT_RUNS="${BENCH_REPORT_RUNS:-5}"
-for v in CLOCK_INCIDENTS LARGE_SQLITE LARGE_PG; do
-  [[ "${!v}" =~ ^[0-9]+$ ]] || die "the incident counts (BENCH_CLOCK_INCIDENTS, BENCH_INCIDENTS, BENCH_PG_INCIDENTS) must be whole numbers, got '${!v}'"
+IMPORT_N="${BENCH_IMPORT_INCIDENTS:-20000}"
+for v in CLOCK_INCIDENTS LARGE_SQLITE LARGE_PG IMPORT_N; do
+  [[ "${!v}" =~ ^[0-9]+$ ]] || die "the incident counts (BENCH_CLOCK_INCIDENTS, BENCH_INCIDENTS, BENCH_PG_INCIDENTS, BENCH_IMPORT_INCIDENTS) must be whole numbers, got '${!v}'"
 done
 [[ "$REPORT_RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPORT_RUNS must be a whole number ≥ 1, got '$REPORT_RUNS'"
 
-for f in "$ORDO" "$INSERT_BIN" "$CONST_BIN" "$SLA_BIN"; do
+for f in "$ORDO" "$INSERT_BIN" "$CONST_BIN" "$SLA_BIN" "$SELECT_BIN"; do
   [ -x "$f" ] || die "$f not found: build first (make build, or cmake --build $BUILD)"
 done
 for tool in wrk curl python3; do
@@ -143,6 +152,13 @@ for k in sys.argv[2:]:
     v = v[int(k)] if isinstance(v, list) else v[k]
 print(v if not isinstance(v, (dict, list)) else json.dumps(v))
 PY
+}
+
+# proc_kib PID FIELD FILE: a kB figure from /proc/PID/FILE ("null" when unreadable).
+proc_kib() {
+  local v
+  v="$(awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/$3" 2>/dev/null || true)"
+  echo "${v:-null}"
 }
 
 # api OUT METHOD URL [CURL ARGS...]: one request; the body goes to OUT. Fails, showing the
@@ -265,6 +281,8 @@ bench_backend() {
   init_db "$backend" "$db_url" "$dir" || return 1
   start_serve "$backend" "$db_url" "$dir" || return 1
   local pid=$SERVE_PID base=$SERVE_BASE
+  local idle_rss_kib
+  idle_rss_kib="$(proc_kib "$pid" VmRSS status)"  # before any request (the login's argon2id comes next)
   local token
   token="$(bench_token "$dir" "$base")" || return 1
   local auth=(-H "Authorization: Bearer $token" -H 'Content-Type: application/json')
@@ -282,19 +300,40 @@ bench_backend() {
 
   export ORDO_TOKEN="$token" ORDO_SERVICE_ID="$service" ORDO_CUSTOMER_ID="$customer"
   local op conns line
-  for op in create get; do
+  for op in create get update transition; do
     if [ "$op" = get ]; then
-      # The newest incident has the highest id (lists sort by -id by default).
+      # The newest incident has the highest id (lists sort by -id by default); the smoke
+      # incident above is the oldest.
       api "$dir/newest.out" GET "$base/api/v1/incidents?limit=1" "${auth[@]}" || return 1
       ORDO_MAX_ID="$(json_get "$dir/newest.out" items 0 id)" || return 1
-      export ORDO_MAX_ID
+      ORDO_MIN_ID="$(json_get "$dir/smoke.out" id)" || return 1
+      export ORDO_MAX_ID ORDO_MIN_ID
       say "$backend: $ORDO_MAX_ID incidents to read"
     fi
     for conns in "${CONNECTIONS[@]}"; do
       say "$backend: $op × $conns connections, ${DURATION}s"
       local script="$WRK_DIR/create_incident.lua"
-      [ "$op" = get ] && script="$WRK_DIR/get_incident.lua"
-      if line="$(run_wrk "$script" "$base" "$conns" "$dir/wrk-$op-$conns.txt")"; then
+      case "$op" in
+        get) script="$WRK_DIR/get_incident.lua" ;;
+        update) script="$WRK_DIR/update_incident.lua" ;;
+        transition) script="$WRK_DIR/transition_incident.lua" ;;
+      esac
+      # Writers of existing incidents: each wrk thread owns 4 incidents per connection it
+      # drives (bench/wrk/pool.lua), so a connection always has one that is not in flight.
+      local threads=$((conns < 2 ? conns : 2))
+      local pool=$((4 * conns / threads))
+      [ "$pool" -ge 8 ] || pool=8
+      if [ "$op" = update ] || [ "$op" = transition ]; then
+        if [ $((ORDO_MAX_ID - ORDO_MIN_ID + 1)) -lt $((pool * threads)) ]; then
+          say "$backend: $op × $conns: only $((ORDO_MAX_ID - ORDO_MIN_ID + 1)) incidents, $((pool * threads)) needed: skipped"
+          failures=$((failures + 1))
+          continue
+        fi
+      fi
+      # A write run starts by reading its incidents' versions; the previous run's last writes
+      # (wrk stops without waiting for them) must have committed first, or those reads are stale.
+      [ "$op" = create ] || [ "$op" = get ] || sleep 1
+      if line="$(ORDO_POOL=$pool run_wrk "$script" "$base" "$conns" "$dir/wrk-$op-$conns.txt")"; then
         record "{\"kind\":\"ordo\",\"backend\":\"$backend\",\"operation\":\"$op\",\"connections\":$conns,\"result\":$line}"
       else
         failures=$((failures + 1))
@@ -323,10 +362,10 @@ bench_backend() {
   utime="$(echo "$stat_line" | awk '{print $12}')"
   stime="$(echo "$stat_line" | awk '{print $13}')"
   ticks="$(getconf CLK_TCK)"
-  record "{\"kind\":\"server\",\"backend\":\"$backend\",\"peak_rss_kib\":${hwm_kib:-null},\"rss_anon_kib_at_end\":${anon_kib:-null},\"rss_file_kib_at_end\":${file_kib:-null},\"pss_kib_at_end\":${pss_kib:-null},\"cpu_seconds\":$(python3 -c "print(round(($utime + $stime) / $ticks, 2))"),\"incidents\":$ORDO_MAX_ID}"
+  record "{\"kind\":\"server\",\"backend\":\"$backend\",\"peak_rss_kib\":${hwm_kib:-null},\"rss_anon_kib_at_end\":${anon_kib:-null},\"rss_file_kib_at_end\":${file_kib:-null},\"pss_kib_at_end\":${pss_kib:-null},\"idle_rss_kib\":$idle_rss_kib,\"cpu_seconds\":$(python3 -c "print(round(($utime + $stime) / $ticks, 2))"),\"incidents\":$ORDO_MAX_ID}"
   stop_pid "$pid"
   forget_pid "$pid"
-  unset ORDO_TOKEN ORDO_SERVICE_ID ORDO_CUSTOMER_ID ORDO_MAX_ID
+  unset ORDO_TOKEN ORDO_SERVICE_ID ORDO_CUSTOMER_ID ORDO_MAX_ID ORDO_MIN_ID
   return 0
 }
 
@@ -424,13 +463,6 @@ if [ "$CLOCK_INCIDENTS" -gt 0 ]; then
   fi
 fi
 
-# proc_kib PID FIELD FILE: a kB figure from /proc/PID/FILE ("null" when unreadable).
-proc_kib() {
-  local v
-  v="$(awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/$3" 2>/dev/null || true)"
-  echo "${v:-null}"
-}
-
 # large_views BACKEND N DIR BASE TOKEN: the agent's queue lists (open tickets of a team, by
 # SLA due time, 50 rows; unassigned; breached; at risk) and full-text searches (one type's
 # list with q=, and the search box across every type) on the large database.
@@ -472,6 +504,60 @@ large_views() {
   done
 }
 
+# time_report BACKEND N DIR BASE TOKEN REPORT GROUP PATH: BENCH_REPORT_RUNS requests of one
+# report on the large database, timed by curl (the first is a run too), recorded with the
+# p50 and max. The SLA report keeps its record kind "sla_report"; the others are "report".
+time_report() {
+  local backend=$1 n=$2 dir=$3 base=$4 token=$5 report=$6 group=$7 path=$8
+  local out="$dir/report-$report-$group.out" i code t times=()
+  for i in $(seq 1 "$REPORT_RUNS"); do
+    if ! read -r code t < <(curl -sS -o "$out" -w '%{http_code} %{time_total}\n' \
+        -H "Authorization: Bearer $token" "$base$path"); then
+      code=000
+    fi
+    if [[ "$code" != 2?? ]]; then
+      say "$backend (large): $path -> HTTP $code: $(head -c 500 "$out")"
+      failures=$((failures + 1))
+      return 0
+    fi
+    times+=("$t")
+  done
+  local rec
+  rec="$(python3 - "$backend" "$n" "$report" "$group" "$out" "${times[@]}" <<'PY'
+import json, statistics, sys
+backend, n, report, group, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+ms = [round(float(t) * 1000, 2) for t in sys.argv[6:]]
+try:
+    doc = json.load(open(out))
+    groups = doc.get("groups", doc.get("rows", doc.get("items", doc.get("clusters"))))
+    groups = len(groups) if isinstance(groups, list) else None
+except Exception:
+    groups = None
+rec = {"kind": "sla_report" if report == "sla" else "report", "backend": backend, "incidents": n,
+       "report": report, "group_by": group, "runs_ms": ms, "p50_ms": statistics.median(ms),
+       "max_ms": max(ms), "groups": groups}
+print(json.dumps(rec))
+PY
+)"
+  record "$rec"
+  say "$backend (large): $report by $group: $(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print("p50 %s ms, max %s ms" % (r["p50_ms"], r["max_ms"]))' "$rec")"
+}
+
+# select_baseline BACKEND N DB_URL: bench_select (plain SELECT of 50 rows by the queue index)
+# on 1 and 2 threads against the large database, with no server running.
+select_baseline() {
+  local backend=$1 n=$2 db_url=$3 threads line
+  for threads in 1 2; do
+    say "$backend (large): baseline bench_select, $threads thread(s), ${DURATION}s"
+    if line="$("$SELECT_BIN" --seconds "$DURATION" --threads "$threads" --db "$db_url")"; then
+      record "{\"kind\":\"select_baseline\",\"backend\":\"$backend\",\"incidents\":$n,\"threads\":$threads,\"result\":$line}"
+    else
+      say "$backend (large): bench_select failed"
+      failures=$((failures + 1))
+    fi
+  done
+}
+
 # bench_large NAME DB_URL INCIDENTS: init, bench-data, serve, SLA report runs, memory.
 bench_large() {
   local backend=$1 db_url=$2 n=$3
@@ -491,6 +577,7 @@ bench_large() {
   fi
   record "{\"kind\":\"bench_data\",\"backend\":\"$backend\",\"db_bytes\":$db_bytes,\"result\":$line}"
   say "$backend (large): $line"
+  select_baseline "$backend" "$n" "$db_url"
 
   start_serve "$backend (large)" "$db_url" "$dir" || return 1
   local pid=$SERVE_PID base=$SERVE_BASE
@@ -500,50 +587,27 @@ bench_large() {
   token="$(bench_token "$dir" "$base")" || return 1
 
   # The SLA report over the last year, per dimension; the first request of each is a run too
-  # (no warm-up: a report is usually asked for once).
+  # (no warm-up: a report is usually asked for once). Then the service-desk KPIs (8.3.2:
+  # MTTR, first-time fix, reopen rate, satisfaction …) per dimension, and the incident-trend
+  # clusters (problem candidates, 8.6.3), over the same year.
   local from to
   to="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   from="$(date -u -d '365 days ago' +%Y-%m-%dT%H:%M:%SZ)"
-  local probe
-  probe="$(curl -sS -o "$dir/report-probe.out" -w '%{http_code}' -H "Authorization: Bearer $token" \
-    "$base/api/v1/reports/sla?from=$from&to=$to&group_by=priority")" || probe=000
-  if [ "$probe" = 404 ] && ! grep -q '"status"' "$dir/report-probe.out" 2>/dev/null; then
-    say "$backend (large): GET /api/v1/reports/sla does not exist in this build: report skipped"
-    record "{\"kind\":\"sla_report_skipped\",\"backend\":\"$backend\",\"reason\":\"no such route\"}"
-  else
-    local group i code t times
-    for group in service customer agreement priority; do
-      times=()
-      for i in $(seq 1 "$REPORT_RUNS"); do
-        if ! read -r code t < <(curl -sS -o "$dir/report-$group.out" -w '%{http_code} %{time_total}\n' \
-            -H "Authorization: Bearer $token" "$base/api/v1/reports/sla?from=$from&to=$to&group_by=$group"); then
-          code=000
-        fi
-        if [[ "$code" != 2?? ]]; then
-          say "$backend (large): report group_by=$group -> HTTP $code: $(head -c 500 "$dir/report-$group.out")"
-          failures=$((failures + 1))
-          break
-        fi
-        times+=("$t")
-      done
-      [ ${#times[@]} -gt 0 ] || continue
-      record "$(python3 - "$backend" "$n" "$group" "$dir/report-$group.out" "${times[@]}" <<'PY'
-import json, statistics, sys
-backend, n, group, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-ms = [round(float(t) * 1000, 2) for t in sys.argv[5:]]
-try:
-    doc = json.load(open(out))
-    groups = len(doc.get("groups", doc.get("rows", [])) or [])
-except Exception:
-    groups = None
-print(json.dumps({"kind": "sla_report", "backend": backend, "incidents": n, "group_by": group,
-                  "runs_ms": ms, "p50_ms": statistics.median(ms), "max_ms": max(ms), "groups": groups}))
-PY
-)"
-    done
-    curl -sS -o "$dir/report.csv" -H "Authorization: Bearer $token" \
-      "$base/api/v1/reports/sla?from=$from&to=$to&group_by=service&format=csv" || true
-  fi
+  local group
+  for group in service customer agreement priority; do
+    time_report "$backend" "$n" "$dir" "$base" "$token" sla "$group" \
+      "/api/v1/reports/sla?from=$from&to=$to&group_by=$group"
+  done
+  curl -sS -o "$dir/report.csv" -H "Authorization: Bearer $token" \
+    "$base/api/v1/reports/sla?from=$from&to=$to&group_by=service&format=csv" || true
+  for group in none service customer assignment_group priority; do
+    local g="&group_by=$group"
+    [ "$group" = none ] && g=""
+    time_report "$backend" "$n" "$dir" "$base" "$token" tickets "$group" \
+      "/api/v1/reports/tickets?type=incidents&from=$from&to=$to$g"
+  done
+  time_report "$backend" "$n" "$dir" "$base" "$token" incident_trends service_category \
+    "/api/v1/reports/incident-trends?from=$from&to=$to&by=service_category&min_count=5"
 
   # Queue views and full-text search on the large database over HTTP (issue #5): wrk at each
   # connection count over a file of paths, p50/p99 from wrk's latency distribution.
@@ -582,6 +646,57 @@ print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$ORDO_TEST_PG_URL" "$d
     failures=$((failures + 1))
   fi
 done
+
+# --- Import throughput: BENCH_IMPORT_INCIDENTS incidents with their histories
+# (bench/gen_import.py, the same file for every backend) through `ordo import incidents`
+# into a fresh demo database, timed end to end (the process's wall time: parse, plan,
+# validate, write, SLA clocks).
+if [ "$IMPORT_N" -gt 0 ]; then
+  mkdir -p "$WORK/import"
+  say "import: bench/gen_import.py $IMPORT_N"
+  if python3 "$HERE/gen_import.py" "$IMPORT_N" >"$WORK/import/incidents.ndjson"; then
+    for backend in "${BACKENDS[@]}"; do
+      case "$backend" in
+        sqlite) url="sqlite:$WORK/import/import.db" ;;
+        postgres)
+          [ -n "${ORDO_TEST_PG_URL:-}" ] || continue
+          db="ordo_bench_import_$$_$(date +%s)"
+          psql "$ORDO_TEST_PG_URL" -qX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db" >/dev/null ||
+            die "cannot create database $db on $ORDO_TEST_PG_URL"
+          pg_databases+=("$db")
+          url="$(python3 -c 'import sys, urllib.parse as u
+p = u.urlsplit(sys.argv[1])
+print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$ORDO_TEST_PG_URL" "$db")"
+          ;;
+      esac
+      mkdir -p "$WORK/import/$backend"
+      python3 -c 'import secrets; print(secrets.token_hex(16))' >"$WORK/import/$backend/pw"
+      if ! "$ORDO" init --db "$url" --admin-user bench --admin-password-file "$WORK/import/$backend/pw" --demo \
+          >"$WORK/import/$backend/init.log" 2>&1; then
+        cat "$WORK/import/$backend/init.log" >&2
+        say "import ($backend): ordo init --demo failed"
+        failures=$((failures + 1))
+        continue
+      fi
+      say "import ($backend): ordo import incidents ($IMPORT_N incidents)"
+      t0="$(date +%s.%N)"
+      if "$ORDO" import incidents "$WORK/import/incidents.ndjson" --db "$url" \
+          >"$WORK/import/$backend/import.out" 2>"$WORK/import/$backend/import.log"; then
+        t1="$(date +%s.%N)"
+        secs="$(python3 -c "print(round($t1 - $t0, 3))")"
+        record "{\"kind\":\"import\",\"backend\":\"$backend\",\"incidents\":$IMPORT_N,\"seconds\":$secs,\"incidents_per_sec\":$(python3 -c "print(round($IMPORT_N / ($t1 - $t0), 1))")}"
+        say "import ($backend): $(tail -n 1 "$WORK/import/$backend/import.out")"
+      else
+        tail -n 20 "$WORK/import/$backend/import.log" >&2
+        say "import ($backend): ordo import failed"
+        failures=$((failures + 1))
+      fi
+    done
+  else
+    say "import: bench/gen_import.py failed"
+    failures=$((failures + 1))
+  fi
+fi
 
 # --- Report
 mkdir -p "$RESULTS_DIR"
