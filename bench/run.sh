@@ -143,6 +143,17 @@ forget_pid() {
   server_pids=("${keep[@]+"${keep[@]}"}")
 }
 
+# new_pg_db NAME: creates database NAME on $ORDO_TEST_PG_URL (dropped by the exit trap) and
+# sets `url` to its URL. Not in a subshell: it adds to pg_databases.
+new_pg_db() {
+  psql "$ORDO_TEST_PG_URL" -qX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $1" >/dev/null ||
+    die "cannot create database $1 on $ORDO_TEST_PG_URL"
+  pg_databases+=("$1")
+  url="$(python3 -c 'import sys, urllib.parse as u
+p = u.urlsplit(sys.argv[1])
+print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$ORDO_TEST_PG_URL" "$1")"
+}
+
 # json_get FILE KEY...: prints FILE's JSON value at the path of keys (list indexes are numbers).
 json_get() {
   python3 - "$@" <<'PY'
@@ -403,12 +414,7 @@ for backend in "${BACKENDS[@]}"; do
       fi
       command -v psql >/dev/null 2>&1 || die "'psql' not found: run tools/deps.sh bench"
       db="ordo_bench_$$_$(date +%s)"
-      psql "$ORDO_TEST_PG_URL" -qX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db" >/dev/null ||
-        die "cannot create database $db on $ORDO_TEST_PG_URL"
-      pg_databases+=("$db")
-      url="$(python3 -c 'import sys, urllib.parse as u
-p = u.urlsplit(sys.argv[1])
-print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$ORDO_TEST_PG_URL" "$db")"
+      new_pg_db "$db"
       ;;
   esac
   if ! bench_backend "$backend" "$url"; then
@@ -632,12 +638,7 @@ for backend in "${BACKENDS[@]}"; do
       [ -n "${ORDO_TEST_PG_URL:-}" ] || continue  # reported as skipped above
       db="ordo_bench_large_$$_$(date +%s)"
       [ "$n" -gt 0 ] || continue
-      psql "$ORDO_TEST_PG_URL" -qX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db" >/dev/null ||
-        die "cannot create database $db on $ORDO_TEST_PG_URL"
-      pg_databases+=("$db")
-      url="$(python3 -c 'import sys, urllib.parse as u
-p = u.urlsplit(sys.argv[1])
-print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$ORDO_TEST_PG_URL" "$db")"
+      new_pg_db "$db"
       ;;
   esac
   [ "$n" -gt 0 ] || continue
@@ -661,12 +662,7 @@ if [ "$IMPORT_N" -gt 0 ]; then
         postgres)
           [ -n "${ORDO_TEST_PG_URL:-}" ] || continue
           db="ordo_bench_import_$$_$(date +%s)"
-          psql "$ORDO_TEST_PG_URL" -qX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db" >/dev/null ||
-            die "cannot create database $db on $ORDO_TEST_PG_URL"
-          pg_databases+=("$db")
-          url="$(python3 -c 'import sys, urllib.parse as u
-p = u.urlsplit(sys.argv[1])
-print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$ORDO_TEST_PG_URL" "$db")"
+          new_pg_db "$db"
           ;;
       esac
       mkdir -p "$WORK/import/$backend"
