@@ -67,9 +67,11 @@ Event to_event(const SqlRow& r) {
                sql_int(r[5]),  sql_text(r[6]), sql_text(r[7]), sql_text(r[8]), sql_text(r[9])};
 }
 
-}  // namespace
-
-Result<std::int64_t> append_events(SqlConn& c, std::span<const SerializedEvent> events) {
+// Both append_events overloads: `data_text(event)` gives an event's data as JSON text (already
+// serialised for bulk writers, serialised here for the app's NewEvents), so neither copies its
+// events into the other's shape first.
+template <typename E, typename DataText>
+Result<std::int64_t> append_chain(SqlConn& c, std::span<const E> events, DataText data_text) {
   if (events.empty()) return std::int64_t{0};
   if (c.backend() == SqlBackend::kPostgres) {
     // One chain across all connections: serialise appenders until commit.
@@ -88,8 +90,8 @@ Result<std::int64_t> append_events(SqlConn& c, std::span<const SerializedEvent> 
     params.clear();
     params.reserve(n * 10);
     for (std::size_t i = at; i < at + n; ++i) {
-      const SerializedEvent& se = events[i];
-      Event e{++seq, se.at, se.actor_id, se.actor, se.record_type, se.record_id, se.action, se.data, prev, {}};
+      const E& se = events[i];
+      Event e{++seq, se.at, se.actor_id, se.actor, se.record_type, se.record_id, se.action, data_text(se), prev, {}};
       e.hash = event_hash(e);
       prev = e.hash;
       for (SqlValue v : {SqlValue{e.seq}, SqlValue{e.at}, SqlValue{e.actor_id}, SqlValue{std::move(e.actor)},
@@ -108,12 +110,14 @@ Result<std::int64_t> append_events(SqlConn& c, std::span<const SerializedEvent> 
   return first;
 }
 
+}  // namespace
+
+Result<std::int64_t> append_events(SqlConn& c, std::span<const SerializedEvent> events) {
+  return append_chain(c, events, [](const SerializedEvent& e) { return e.data; });
+}
+
 Result<std::int64_t> append_events(SqlConn& c, std::span<const NewEvent> events) {
-  std::vector<SerializedEvent> serialized;
-  serialized.reserve(events.size());
-  for (const NewEvent& e : events)
-    serialized.push_back({e.at, e.actor_id, e.actor, e.record_type, e.record_id, e.action, boost::json::serialize(e.data)});
-  return append_events(c, serialized);
+  return append_chain(c, events, [](const NewEvent& e) { return boost::json::serialize(e.data); });
 }
 
 Result<std::int64_t> append_event(SqlConn& c, const NewEvent& e) { return append_events(c, {&e, 1}); }
