@@ -8,12 +8,6 @@
 --     wrk -t2 -c16 -d5s -s bench/wrk/create_incident.lua http://127.0.0.1:8080
 dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
 
-local function required_env(name)
-   local v = os.getenv(name)
-   if v == nil or v == "" then error("create_incident.lua: set " .. name) end
-   return v
-end
-
 local token = required_env("ORDO_TOKEN")
 local service = tonumber(required_env("ORDO_SERVICE_ID"))
 local customer = tonumber(required_env("ORDO_CUSTOMER_ID"))

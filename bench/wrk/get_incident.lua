@@ -6,12 +6,6 @@
 --   ORDO_TOKEN=… ORDO_MAX_ID=5000 wrk -t2 -c16 -d5s -s bench/wrk/get_incident.lua http://127.0.0.1:8080
 dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
 
-local function required_env(name)
-   local v = os.getenv(name)
-   if v == nil or v == "" then error("get_incident.lua: set " .. name) end
-   return v
-end
-
 local headers = { ["Authorization"] = "Bearer " .. required_env("ORDO_TOKEN") }
 local max_id = tonumber(required_env("ORDO_MAX_ID"))
 

@@ -8,12 +8,6 @@
 --   ORDO_TOKEN=… ORDO_PATHS=queue.txt wrk -t2 -c16 -d5s -s bench/wrk/get_paths.lua http://127.0.0.1:8080
 dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
 
-local function required_env(name)
-   local v = os.getenv(name)
-   if v == nil or v == "" then error("get_paths.lua: set " .. name) end
-   return v
-end
-
 local headers = { ["Authorization"] = "Bearer " .. required_env("ORDO_TOKEN") }
 local paths = {}
 for line in io.lines(required_env("ORDO_PATHS")) do

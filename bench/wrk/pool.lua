@@ -16,12 +16,6 @@
 -- Environment: ORDO_TOKEN, ORDO_MIN_ID, ORDO_MAX_ID (ids that exist), ORDO_POOL (entries per
 -- thread, default 64).
 
-local function required_env(name)
-   local v = os.getenv(name)
-   if v == nil or v == "" then error("pool.lua: set " .. name) end
-   return v
-end
-
 local token = required_env("ORDO_TOKEN")
 local min_id = tonumber(required_env("ORDO_MIN_ID"))
 local max_id = tonumber(required_env("ORDO_MAX_ID"))

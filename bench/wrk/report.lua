@@ -1,5 +1,6 @@
 -- report.lua: the reporting half shared by every bench script (loaded with dofile by
--- create_incident.lua, get_incident.lua and get_const.lua).
+-- create_incident.lua, get_incident.lua, get_paths.lua, update_incident.lua,
+-- transition_incident.lua and get_const.lua), and their required_env().
 --
 -- Defines wrk's setup(), response() and done() hooks. response() counts responses by
 -- status in each thread (wrk calls it only because it is defined, which costs a little
@@ -10,6 +11,16 @@
 --    "mean_ms":…,"max_ms":…,"non_2xx":0,"status":{"201":N},"errors":{"connect":0,…}}
 --
 -- Each thread gets a global `thread_id` (1..threads) before its init() runs.
+
+-- required_env(name): the variable's value; an error naming the calling script when unset.
+function required_env(name)
+   local v = os.getenv(name)
+   if v == nil or v == "" then
+      local script = (debug.getinfo(2, "S").source or ""):match("([^/]+)$") or "bench script"
+      error(script .. ": set " .. name)
+   end
+   return v
+end
 
 local threads = {}
 
