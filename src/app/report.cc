@@ -17,6 +17,7 @@
 
 #include "app/app_impl.h"
 #include "domain/list_query.h"
+#include "store/aggregate.h"
 #include "store/record_store.h"
 
 namespace ordo {
@@ -141,11 +142,8 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
   if (!errors.empty()) return invalid("invalid report query", std::move(errors));
   const Instant until = std::min(*to, now);  // running targets breach only in the past
 
-  std::string cols, group;
-  for (const auto* d : dims) {
-    cols += std::string(d->column) + ", ";
-    group += (group.empty() ? " GROUP BY " : ", ") + std::string(d->column);
-  }
+  std::vector<std::string> keys;
+  for (const auto* d : dims) keys.emplace_back(d->column);
   // Per target: met in the period, and breached in it (announced, or a running target
   // whose due time passed). The breached condition also selects the drill-down list.
   struct Condition {
@@ -160,11 +158,12 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
                        "_due_at >= ? AND " + tg + "_due_at < ?))",
                    {*from, *to, *from, until}};
   }
-  std::string select = cols, where;
+  std::vector<std::string> sums;
+  std::string where;
   std::vector<SqlValue> select_params, where_params;
   for (int k = 0; k < 2; ++k) {
-    select += std::string(k ? ", " : "") + "SUM(CASE WHEN " + met[k].sql + " THEN 1 ELSE 0 END), SUM(CASE WHEN " +
-              breached[k].sql + " THEN 1 ELSE 0 END)";
+    sums.push_back("CASE WHEN " + met[k].sql + " THEN 1 ELSE 0 END");
+    sums.push_back("CASE WHEN " + breached[k].sql + " THEN 1 ELSE 0 END");
     where += std::string(k ? " OR " : "") + met[k].sql + " OR " + breached[k].sql;
     for (const Condition* cnd : {&met[k], &breached[k]}) {
       select_params.insert(select_params.end(), cnd->params.begin(), cnd->params.end());
@@ -180,16 +179,35 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
     // takes under 1 s. Scan when the period holds more than a tenth of the tickets (judged
     // by reported_at, with the count capped so judging stays cheap); otherwise the indexes
     // win. PostgreSQL's planner has statistics and decides itself.
+    //
+    // The scan reads the sla_report covering index (record_type.h) rather than the table:
+    // a tenth of the bytes, every column the counts need (0.6 s instead of 1.7 s on 1M).
+    // It then has no WHERE — the counts' CASEs already decide each ticket, and a WHERE would
+    // evaluate every condition twice — and the groups whose counts are all zero, which the
+    // WHERE would have left out, are dropped below.
     std::string scan;
+    std::string from_where = "FROM " + t.plural + " WHERE " + where;
     if (c.backend() == SqlBackend::kSqlite) {
       ORDO_ASSIGN(auto maxid, c.query("SELECT COALESCE(MAX(id), 0) FROM " + t.plural));
       const std::int64_t cap = sql_int(maxid.at(0).at(0)) / 10 + 1;
       ORDO_ASSIGN(auto est, c.query("SELECT COUNT(*) FROM (SELECT 1 FROM " + t.plural +
                                         " WHERE reported_at >= ? AND reported_at < ? LIMIT ?)",
                                     {*from - 30 * 86400, *to, cap}));
-      if (sql_int(est.at(0).at(0)) >= cap) scan = "NOT INDEXED";
+      if (sql_int(est.at(0).at(0)) >= cap) {
+        scan = "NOT INDEXED";
+        if (const CoveringIndex* ci = covering_index(t, "sla_report")) {
+          from_where = "FROM " + t.plural + " INDEXED BY " + covering_index_name(t, *ci);
+          qp = select_params;
+        } else {
+          from_where = "FROM " + t.plural + " NOT INDEXED WHERE " + where;
+        }
+      }
     }
-    ORDO_ASSIGN(auto rows, c.query("SELECT " + select + " FROM " + t.plural + " " + scan + " WHERE " + where + group, qp));
+    ORDO_ASSIGN(auto rows, group_sums(c, keys, sums, from_where, qp));
+    std::erase_if(rows, [&](const SqlRow& r) {
+      return !dims.empty() && sql_int(r[dims.size()]) + sql_int(r[dims.size() + 1]) + sql_int(r[dims.size() + 2]) +
+                                      sql_int(r[dims.size() + 3]) == 0;
+    });
     // Labels for the ids in the group keys: one query per dimension.
     std::vector<std::map<std::int64_t, std::string>> labels(dims.size());
     for (std::size_t i = 0; i < dims.size(); ++i) {
@@ -276,8 +294,9 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
   });
 }
 
-// The ticket KPIs (DESIGN.md "KPIs") over tickets resolved in [from, to), one aggregate
-// pass over the resolved-at index (plus the reassignment and rating histograms):
+// The ticket KPIs (DESIGN.md "KPIs") over tickets resolved in [from, to), with the
+// reassignment and rating histograms, in one pass (group_sums) over the period's range of
+// the ticket_kpi covering index:
 //   MTTR            mean(resolved_at − reported_at), calendar seconds
 //   reopen rate     resolved with reopen_count > 0 ÷ resolved
 //   first-time fix  resolved with reassignment_count = 0 ÷ resolved
@@ -309,25 +328,51 @@ Result<json::object> App::ticket_report(const Principal& p, const QueryParams& p
     if (!t->field(f)) return internal_error(t->plural + " lack the KPI field " + f);
 
   const std::string period = resolved + " >= ? AND " + resolved + " < ?";
-  const std::string g = group.empty() ? std::string("NULL") : group;
-  const std::string sql =
-      "SELECT " + g + ", COUNT(*), SUM(" + resolved + " - reported_at), "
-      "SUM(CASE WHEN reopen_count > 0 THEN 1 ELSE 0 END), "
-      "SUM(CASE WHEN COALESCE(reassignment_count, 0) = 0 THEN 1 ELSE 0 END), "
-      "COUNT(satisfaction_rating), SUM(satisfaction_rating) FROM " + t->plural + " WHERE " + period +
-      (group.empty() ? "" : " GROUP BY " + g);
-  const std::string hist_reassign =
-      "SELECT CASE WHEN reassignment_count >= 5 THEN 5 ELSE COALESCE(reassignment_count, 0) END AS b, COUNT(*) FROM " +
-      t->plural + " WHERE " + period + " GROUP BY b ORDER BY b";
-  const std::string hist_rating = "SELECT satisfaction_rating, COUNT(*) FROM " + t->plural + " WHERE " + period +
-                                  " AND satisfaction_rating IS NOT NULL GROUP BY satisfaction_rating ORDER BY satisfaction_rating";
+  // The period's pass reads the ticket_kpi covering index (record_type.h): a range of
+  // it holds every input, where the resolved_at index would need a row lookup per ticket
+  // (3.6 s per query for a year on 1M incidents, against 0.4 s). SQLite is told; PostgreSQL's
+  // planner has statistics and finds it itself.
+  std::string source = t->plural;
+  if (const CoveringIndex* ci = covering_index(*t, "ticket_kpi"); ci && ci->columns.front() == resolved &&
+                                                          impl_->store->backend() == SqlBackend::kSqlite)
+    source += " INDEXED BY " + covering_index_name(*t, *ci);
+  // One pass gives the KPIs and both histograms: the rows are grouped by the report's key,
+  // the reassignment bucket (0 … 4, 5 = five or more) and the rating (NULL: no answer), at
+  // most groups × 6 × 6 rows, and folded below. Three sums per ticket keep the pass cheap.
+  std::vector<std::string> keys = group.empty() ? std::vector<std::string>{} : std::vector<std::string>{group};
+  const std::size_t nk = keys.size();
+  keys.push_back("CASE WHEN reassignment_count >= 5 THEN 5 ELSE COALESCE(reassignment_count, 0) END");
+  keys.push_back("satisfaction_rating");
+  const std::vector<std::string> sums{"1", "COALESCE(" + resolved + " - reported_at, 0)",
+                                      "CASE WHEN reopen_count > 0 THEN 1 ELSE 0 END"};
   const std::string opened_sql = "SELECT COUNT(*) FROM " + t->plural + " WHERE reported_at >= ? AND reported_at < ?";
   const std::string base = resolved + ".gte=" + format_rfc3339(*from) + "&" + resolved + ".lt=" + format_rfc3339(*to);
 
   return impl_->store->read([&](SqlConn& c) -> Result<json::object> {
-    ORDO_ASSIGN(auto rows, c.query(sql, {*from, *to}));
-    ORDO_ASSIGN(auto reassign, c.query(hist_reassign, {*from, *to}));
-    ORDO_ASSIGN(auto ratings, c.query(hist_rating, {*from, *to}));
+    ORDO_ASSIGN(auto cells, group_sums(c, keys, sums, "FROM " + source + " WHERE " + period, {*from, *to}));
+    // rows: per report group (in key order) {key, resolved, Σ duration, reopened, first-time
+    // fixes, answered, Σ rating}; total: the same over all, with the histograms.
+    SqlRows rows;
+    SqlRow total(7, SqlValue{std::int64_t{0}});
+    std::int64_t reassigned[6] = {}, rated[6] = {};
+    for (const auto& cell : cells) {
+      const SqlValue key = nk ? cell[0] : SqlValue{};
+      if (rows.empty() || rows.back()[0] != key) {
+        rows.push_back(total);
+        rows.back()[0] = key;
+      }
+      const std::int64_t bucket = std::clamp<std::int64_t>(sql_int(cell[nk]), 0, 5), n = sql_int(cell[nk + 2]);
+      const bool answered = !sql_null(cell[nk + 1]);
+      const std::int64_t rating = sql_int(cell[nk + 1]);
+      const std::int64_t add[7] = {0, n, sql_int(cell[nk + 3]), sql_int(cell[nk + 4]), bucket == 0 ? n : 0,
+                                   answered ? n : 0, answered ? rating * n : 0};
+      for (int i = 1; i < 7; ++i) {
+        rows.back()[i] = sql_int(rows.back()[i]) + add[i];
+        total[i] = sql_int(total[i]) + add[i];
+      }
+      reassigned[bucket] += n;
+      if (answered && rating >= 1 && rating <= 5) rated[rating] += n;
+    }
     ORDO_ASSIGN(auto opened, c.query(opened_sql, {*from, *to}));
     std::map<std::int64_t, std::string> labels;
     if (!group.empty() && !kGroups.at(group).empty()) {
@@ -357,12 +402,10 @@ Result<json::object> App::ticket_report(const Principal& p, const QueryParams& p
     json::object out{{"type", plural}, {"from", format_rfc3339(*from)}, {"to", format_rfc3339(*to)},
                      {"generated_at", format_rfc3339(now)}, {"opened", sql_int(opened.at(0).at(0))}};
     if (group.empty()) {
-      out["totals"] = kpis(rows.at(0), "");
+      out["totals"] = kpis(total, "");
     } else {
-      SqlRow total(7, SqlValue{std::int64_t{0}});
       json::array groups;
       for (const auto& r : rows) {
-        for (int i = 1; i < 7; ++i) total[i] = sql_int(total[i]) + sql_int(r[i]);
         json::value key = nullptr;
         std::string scope = "&" + group + "=" + (sql_null(r[0]) ? std::string("null") : sql_text(r[0]));
         if (!sql_null(r[0]) && !kGroups.at(group).empty()) {
@@ -379,11 +422,12 @@ Result<json::object> App::ticket_report(const Principal& p, const QueryParams& p
       out["group_by"] = group;
       out["groups"] = std::move(groups);
     }
-    json::array dist;
-    for (const auto& r : reassign)
-      dist.push_back(json::object{{"reassignments", sql_int(r[0])}, {"or_more", sql_int(r[0]) == 5}, {"tickets", sql_int(r[1])}});
+    json::array dist;  // the buckets that have tickets
+    for (std::int64_t b = 0; b <= 5; ++b)
+      if (reassigned[b] > 0) dist.push_back(json::object{{"reassignments", b}, {"or_more", b == 5}, {"tickets", reassigned[b]}});
     json::array rdist;
-    for (const auto& r : ratings) rdist.push_back(json::object{{"rating", sql_int(r[0])}, {"tickets", sql_int(r[1])}});
+    for (std::int64_t rating = 1; rating <= 5; ++rating)
+      if (rated[rating] > 0) rdist.push_back(json::object{{"rating", rating}, {"tickets", rated[rating]}});
     out["reassignment_distribution"] = std::move(dist);
     out["rating_distribution"] = std::move(rdist);
     return out;

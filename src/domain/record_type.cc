@@ -81,6 +81,28 @@ std::vector<FieldDef> satisfaction_fields() {
   return f;
 }
 
+std::vector<CoveringIndex> ticket_report_indexes(const std::string& resolved_field) {
+  return {
+      {"sla_report",
+       {"service", "customer", "sla_agreement", "priority", "response_met_at", "response_breached",
+        "response_breached_at", "response_due_at", "resolution_met_at", "resolution_breached", "resolution_breached_at",
+        "resolution_due_at"}},
+      {"ticket_kpi",
+       {resolved_field, "reported_at", "reopen_count", "reassignment_count", "satisfaction_rating", "service", "customer",
+        "assignment_group", "priority"}},
+  };
+}
+
+std::string covering_index_name(const RecordType& t, const CoveringIndex& index) {
+  return t.plural + "_" + index.name + "_idx";
+}
+
+const CoveringIndex* covering_index(const RecordType& t, std::string_view name) {
+  for (const auto& i : t.covering_indexes)
+    if (i.name == name) return &i;
+  return nullptr;
+}
+
 bool ticket_is_open(const RecordType& t, std::string_view status) {
   if (!t.workflow) return false;
   const auto& fin = t.workflow->final_states;

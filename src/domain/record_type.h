@@ -102,6 +102,16 @@ struct Workflow {
   std::vector<std::string> allowed_from(std::string_view from) const;
 };
 
+// A composite index for a report that reads many rows of a type. It holds every column the
+// report reads, so a year over a million tickets is one pass over the index, with no lookup
+// of the row behind each entry (the (field, id) indexes would need one per ticket: 3–4 s on
+// 1M incidents, docs/performance.md). The table's index is named {plural}_{name}_idx
+// (covering_index_name); the report names it on SQLite, whose planner has no statistics.
+struct CoveringIndex {
+  std::string name;                  // "sla_report"
+  std::vector<std::string> columns;  // in index order: range column first
+};
+
 struct RecordType {
   std::string name;    // "incident"
   std::string plural;  // "incidents": the API path segment and the table name
@@ -121,6 +131,7 @@ struct RecordType {
   // have a conversation: comments, attachments, watchers and notifications
   // (src/app/conversation.cc, docs/tickets.md).
   bool conversation = false;
+  std::vector<CoveringIndex> covering_indexes;
 
   RecordType& add(FieldDef f) { fields.push_back(std::move(f)); return *this; }
   // A piece of work people talk about: a type with a workflow that runs SLA clocks or that
@@ -142,6 +153,16 @@ struct RecordType {
 std::vector<FieldDef> sla_fields();
 // Whether a ticket in `status` still needs work (the value of is_open).
 bool ticket_is_open(const RecordType& t, std::string_view status);
+
+// The covering indexes of the reports over a ticket type with SLA clocks, satisfaction and
+// the reopen/reassignment counters (src/app/report.cc): "sla_report" (every sla_* figure of
+// both targets with the report's group keys, scanned whole) and "ticket_kpi" (led by the
+// `resolved_field` stamp, range-scanned for the period, with the KPI inputs and group keys).
+std::vector<CoveringIndex> ticket_report_indexes(const std::string& resolved_field);
+// {plural}_{index.name}_idx
+std::string covering_index_name(const RecordType& t, const CoveringIndex& index);
+// The covering index of `t` called `name`, or nullptr.
+const CoveringIndex* covering_index(const RecordType& t, std::string_view name);
 
 // The customer-satisfaction answer kept on a ticket (8.3.2): rating 1-5, comment, when. Set
 // once, by the requester, through POST /api/v1/{plural}/{id}/survey (src/app/survey.cc).

@@ -81,6 +81,7 @@ RecordType service_request_type() {
   for (auto& f : satisfaction_fields()) t.add(std::move(f));
   for (auto& f : sla_fields()) t.add(std::move(f));
   t.sla_resolved_state = "fulfilled";
+  t.covering_indexes = ticket_report_indexes("fulfilled_at");
   t.workflow = service_request_workflow();
   t.policies = process_record_policies(/*requester_may_create=*/true);
   // Nobody moves a request to approved or rejected through the transitions route: the

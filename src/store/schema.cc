@@ -141,6 +141,11 @@ Result<void> ensure_type_table(SqlConn& c, const RecordType& t) {
       ORDO_TRY(c.exec("CREATE INDEX IF NOT EXISTS " + p + "_" + (lead.empty() ? "" : lead + "_") + "queue_idx ON " + p +
                       " (" + (lead.empty() ? "" : lead + ", ") + "is_open, sla_due_at" + nulls + ", id)"));
   }
+  for (const auto& ci : t.covering_indexes) {
+    std::string list;
+    for (const auto& col : ci.columns) list += (list.empty() ? "" : ", ") + col;
+    ORDO_TRY(c.exec("CREATE INDEX IF NOT EXISTS " + covering_index_name(t, ci) + " ON " + p + " (" + list + ")"));
+  }
   return ensure_fts(c, t);
 }
 
@@ -209,6 +214,7 @@ Result<void> begin_bulk_load(SqlConn& c, const RecordType& t) {
   if (t.field("is_open"))
     for (const auto& lead : queue_index_leads(t))
       ORDO_TRY(c.exec("DROP INDEX IF EXISTS " + p + "_" + (lead.empty() ? "" : lead + "_") + "queue_idx"));
+  for (const auto& ci : t.covering_indexes) ORDO_TRY(c.exec("DROP INDEX IF EXISTS " + covering_index_name(t, ci)));
   ORDO_TRY(drop_fts(c, t));
   return set_meta(c, "fts:" + p, "");  // so ensure_fts rebuilds it
 }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,7 +30,7 @@ namespace ordo {
 struct SqlBlob {
   explicit SqlBlob(std::string b) : bytes(std::move(b)) {}
   std::string bytes;
-  bool operator==(const SqlBlob&) const = default;
+  auto operator<=>(const SqlBlob&) const = default;  // SqlRows sort as keys (group_sums)
 };
 
 // NULL, integer (also booleans), double, text, and (parameters only) bytes.
@@ -65,6 +66,15 @@ class SqlConn {
   virtual Result<SqlRows> query(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
   // Runs several ;-separated statements without parameters (DDL, BEGIN/COMMIT).
   virtual Result<void> exec_script(std::string_view sql) = 0;
+  // Runs one statement and hands `fn` each row as it comes, keeping none: a pass over a
+  // million rows in constant memory. The row passed is reused between calls. By default
+  // the rows are collected by query() first; SQLite streams them.
+  virtual Result<void> for_each_row(std::string_view sql, const std::vector<SqlValue>& params,
+                                    const std::function<void(const SqlRow&)>& fn) {
+    ORDO_ASSIGN(SqlRows rows, query(sql, params));
+    for (const auto& r : rows) fn(r);
+    return {};
+  }
 };
 
 // Errors from a connection carry ErrorKind::kInternal, except a violated UNIQUE

@@ -75,6 +75,33 @@ TEST_P(StoreTest, SchemaIsIdempotentAndDetected) {
   EXPECT_TRUE(*again);
 }
 
+// The reports' covering indexes (record_type.h CoveringIndex) exist after the schema, are
+// dropped by a bulk load (which builds them once at its end) and come back with it.
+TEST_P(StoreTest, CoveringIndexesAreBuiltAndRebuiltAfterABulkLoad) {
+  const RecordType& t = *default_registry().by_name("incident");
+  ASSERT_EQ(t.covering_indexes.size(), 3u);
+  auto present = [&]() {
+    auto r = store_->read([&](SqlConn& c) -> Result<std::set<std::string>> {
+      std::set<std::string> out;
+      for (const auto& ci : t.covering_indexes) {
+        const std::string name = covering_index_name(t, ci);
+        ORDO_ASSIGN(auto rows, c.backend() == SqlBackend::kSqlite
+                                   ? c.query("SELECT name FROM sqlite_master WHERE type = 'index' AND name = ?", {name})
+                                   : c.query("SELECT indexname FROM pg_indexes WHERE indexname = ?", {name}));
+        if (!rows.empty()) out.insert(ci.name);
+      }
+      return out;
+    });
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : std::set<std::string>{};
+  };
+  EXPECT_EQ(present(), (std::set<std::string>{"sla_report", "ticket_kpi", "trend"}));
+  ASSERT_TRUE(store_->write([&](SqlConn& c) { return begin_bulk_load(c, t); }));
+  EXPECT_EQ(present(), std::set<std::string>{});
+  ASSERT_TRUE(store_->write([&](SqlConn& c) { return finish_bulk_load(c, t); }));
+  EXPECT_EQ(present(), (std::set<std::string>{"sla_report", "ticket_kpi", "trend"}));
+}
+
 TEST_P(StoreTest, InsertNumbersAndFinds) {
   auto a = insert("Mail is down", 1);
   auto b = insert("Printer jam", 3);

@@ -345,6 +345,7 @@ TEST_P(Problems, TrendsListClustersAboveTheThresholdLargestFirst) {
   ASSERT_EQ(sample.size(), 3u);
   EXPECT_EQ(sample[0].at("id"), mail[5]);  // newest first
   EXPECT_EQ(sample[2].at("id"), mail[3]);
+  EXPECT_EQ(sample[0].at("number"), get("incidents", mail[5]).at("number"));  // joined after the sampling
   EXPECT_EQ(cl[1].at("service").at("id"), vpn);
   EXPECT_EQ(cl[1].at("count"), 5);  // the three before the window are not counted
   EXPECT_EQ(cl[1].at("first_reported_at"), get("incidents", vpn_login[0]).at("reported_at"));

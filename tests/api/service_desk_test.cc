@@ -175,6 +175,7 @@ TEST_P(ServiceDesk, TheCustomerAnswersTheSurveyOnce) {
   auto sat = report.json().at("totals").at("satisfaction");
   EXPECT_EQ(sat.at("answered"), 1);
   EXPECT_DOUBLE_EQ(sat.at("mean_rating").as_double(), 4.0);
+  EXPECT_EQ(json::serialize(report.json().at("rating_distribution")), R"([{"rating":4,"tickets":1}])");
 }
 
 TEST_P(ServiceDesk, QueuesCountLiveAndSavedFiltersBelongToTheirOwners) {
@@ -289,6 +290,12 @@ TEST_P(ServiceDesk, TicketReportComputesTheKpis) {
   auto grouped = client().get("/api/v1/reports/tickets?group_by=priority&from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z");
   ASSERT_EQ(grouped.status, 200) << grouped.body;
   EXPECT_EQ(grouped.json().at("groups").at(0).at("key"), "P3");
+  // One group per key, and totals over every group: the same figures as without grouping.
+  EXPECT_EQ(grouped.json().at("groups").as_array().size(), 1u);
+  EXPECT_EQ(grouped.json().at("groups").at(0).at("resolved"), 2);
+  EXPECT_EQ(grouped.json().at("totals").at("mttr_seconds"), t.at("mttr_seconds"));
+  EXPECT_EQ(grouped.json().at("reassignment_distribution"), j.at("reassignment_distribution"));
+  EXPECT_EQ(json::serialize(j.at("rating_distribution")), "[]");
   EXPECT_EQ(client().get("/api/v1/reports/tickets?group_by=colour").status, 400);
   HttpClient portal = user_client("ivy", {"requester"}, customer_id());
   EXPECT_EQ(portal.get("/api/v1/reports/tickets").status, 403);

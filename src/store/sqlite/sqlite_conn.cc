@@ -118,6 +118,24 @@ class SqliteConn final : public SqlConn {
     return rows;
   }
 
+  Result<void> for_each_row(std::string_view sql, const std::vector<SqlValue>& params,
+                            const std::function<void(const SqlRow&)>& fn) override {
+    ORDO_ASSIGN(sqlite3_stmt * stmt, prepare(sql));
+    StmtUse use(stmt);
+    ORDO_TRY(bind(stmt, params, sql));
+    SqlRow row;
+    for (;;) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return last_error(rc, sql);
+      const int ncols = sqlite3_column_count(stmt);
+      row.resize(static_cast<std::size_t>(ncols));
+      for (int i = 0; i < ncols; ++i) row[static_cast<std::size_t>(i)] = column(stmt, i);
+      fn(row);
+    }
+    return ok();
+  }
+
   Result<void> exec_script(std::string_view sql) override {
     const std::string text(sql);  // sqlite3_exec wants a NUL-terminated string
     char* msg = nullptr;
