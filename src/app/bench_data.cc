@@ -1,6 +1,7 @@
 #include "app/bench_data.h"
 #include "store/schema.h"
 
+#include <cctype>
 #include <array>
 #include <chrono>
 #include <future>
@@ -38,6 +39,11 @@ constexpr std::array<const char*, 16> kSymptoms{
     "is unavailable",      "shows wrong data",  "crashes on start",     "cannot save changes",
     "sync fails",          "password expired",  "certificate warning",  "missing permissions",
     "report is empty",     "attachment too large", "duplicate entries", "connection drops"};
+// The category of each symptom above (the incident trends group by service and category).
+constexpr std::array<const char*, 16> kSymptomCategories{
+    "access",   "performance", "software", "performance", "availability", "data",     "software", "software",
+    "data",     "access",      "security", "access",      "data",         "software", "data",     "network"};
+constexpr int kItemsPerService = 8;  // configuration items: "<service>-01" … "-08"
 constexpr std::array<const char*, 8> kWho{"for one user",   "for the finance team", "for all users in Berlin",
                                           "for a VIP",      "since this morning",   "after the update",
                                           "on mobile only", "for new starters"};
@@ -171,11 +177,17 @@ Result<Prepared> prepare(const RecordType& t, const StatusModel& model, const Se
   const IncidentProfile inc = prof.incident(index);
   std::uint64_t h = index * 0x9e3779b97f4a7c15ULL;
   const char* service_name = kServiceNames[static_cast<std::size_t>(inc.service) % kServiceNames.size()];
-  std::string title = std::string(service_name) + " " + kSymptoms[(h >> 20) % kSymptoms.size()] + " " +
-                      kWho[(h >> 40) % kWho.size()];
+  const std::size_t symptom = (h >> 20) % kSymptoms.size();
+  std::string title = std::string(service_name) + " " + kSymptoms[symptom] + " " + kWho[(h >> 40) % kWho.size()];
+  std::string item;  // "Remote access VPN" → "remote-access-vpn-03"
+  for (const char* c = service_name; *c; ++c) item += *c == ' ' ? '-' : static_cast<char>(std::tolower(*c));
+  const int item_no = static_cast<int>((h >> 52) % kItemsPerService) + 1;
+  item += item_no < 10 ? "-0" + std::to_string(item_no) : "-" + std::to_string(item_no);
   json::object body{{"title", title},
                     {"description", "Reported by phone. " + title + ". Ticket " + std::to_string(index + 1) + "."},
                     {"service", s.services[static_cast<std::size_t>(inc.service)]},
+                    {"category", kSymptomCategories[symptom]},
+                    {"configuration_item", std::move(item)},
                     {"customer", s.customers[static_cast<std::size_t>(inc.customer)]},
                     {"assignment_group", s.teams[static_cast<std::size_t>(inc.team)]},
                     {"impact", inc.impact},

@@ -70,7 +70,7 @@ SqlValue field_to_sql(const FieldDef& f, const json::value& v) {
 namespace {
 
 json::object row_to_json(const RecordType& t, const SqlRow& r) {
-  json::object o;
+  json::object o(7 + t.fields.size());  // room for every key: no rehash while filling
   std::size_t i = 0;
   o["id"] = sql_int(r[i++]);
   o["number"] = std::get<std::string>(r[i++]);

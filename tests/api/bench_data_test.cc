@@ -72,6 +72,16 @@ TEST_P(BenchDataTest, StoredSlaFieldsEqualTheClockRecomputedFromHistoryAndTheCha
   EXPECT_GT(breached, 0);
   EXPECT_GT(met, 100);
 
+  // Categories and configuration items give the incident trends clusters to find.
+  EXPECT_FALSE(items[0].at("category").is_null());
+  EXPECT_FALSE(items[0].at("configuration_item").is_null());
+  const std::string window = "from=" + format_rfc3339(clock().now() - 366 * 86400) + "&to=" + format_rfc3339(clock().now());
+  for (const char* by : {"service_category", "configuration_item"}) {
+    auto trends = client().get("/api/v1/reports/incident-trends?" + window + "&min_count=3&by=" + by);
+    ASSERT_EQ(trends.status, 200) << trends.body;
+    EXPECT_FALSE(trends.json().at("clusters").as_array().empty()) << by;
+  }
+
   // The history reads back through the API, and the chain verifies (ordo audit verify).
   auto h = client().get("/api/v1/incidents/" + std::to_string(items[0].at("id").as_int64()) + "/history");
   ASSERT_EQ(h.status, 200);
