@@ -401,9 +401,16 @@ Result<TrendQuery> parse_trend_query(const QueryParams& params, Instant now) {
 
 }  // namespace
 
-// One statement, two range scans of the reported_at index: `top` aggregates the window per
-// cluster key and keeps the largest clusters at or above the threshold; the outer part joins
-// each with its newest `sample` incidents (ROW_NUMBER per cluster).
+// Two steps in one read: `top` aggregates the window per cluster key and keeps the largest
+// clusters at or above the threshold; then each cluster's newest `sample` incidents, one
+// indexed query per cluster (at most `limit`, 1000).
+//
+// Both read the covering index of the grouping (record_type.h): trend_service (service,
+// category, reported_at, problem) or trend_item (configuration_item, reported_at, problem).
+// The aggregate walks it in group order (no sort, no row lookups: 0.1–0.3 s for a year of
+// 1M incidents, where the reported_at index needed a lookup per incident, 3.6 s), and a
+// sample is a seek to its cluster's newest entry. The former single statement numbered every
+// incident of the window per cluster (ROW_NUMBER) to keep 20 of each: 8.6 s on 1M.
 Result<json::object> App::incident_trends(const Principal& p, const QueryParams& params) {
   const RecordType& it = *impl_->registry->by_name("incident");
   if (!is_staff(p) || !decide(it, p.roles, Op::kRead).allowed)
@@ -413,79 +420,78 @@ Result<json::object> App::incident_trends(const Principal& p, const QueryParams&
   const bool by_service = q.by == "service_category";
   const std::vector<std::string> keys = by_service ? std::vector<std::string>{"service", "category"}
                                                    : std::vector<std::string>{"configuration_item"};
-  std::string top_keys, group, not_null, inner_keys, partition, join_on, outer_keys, order, order_top;
-  for (std::size_t k = 0; k < keys.size(); ++k) {
+  const std::size_t nk = keys.size();
+  std::string top_keys, group, not_null, order, same_key;
+  for (std::size_t k = 0; k < nk; ++k) {
     const std::string col = "i." + keys[k], alias = "k" + std::to_string(k);
-    const std::string sep = k ? ", " : "";
     top_keys += col + " AS " + alias + ", ";
-    group += sep + col;
+    group += (k ? ", " : "") + col;
     not_null += " AND " + col + " IS NOT NULL";
-    inner_keys += col + " AS " + alias + ", ";
-    partition += sep + col;
-    join_on += std::string(k ? " AND " : "") + col + " = top." + alias;
-    outer_keys += "top." + alias + ", ";
-    order += ", top." + alias;
-    order_top += ", " + alias;
+    order += ", " + alias;
+    same_key += col + " = ? AND ";
   }
-  std::string s_on;
-  for (std::size_t k = 0; k < keys.size(); ++k) s_on += "s.k" + std::to_string(k) + " = top.k" + std::to_string(k) + " AND ";
   const std::string& T = it.plural;
-  // Both scans read the trend covering index (record_type.h) on SQLite: it holds the window
-  // column, the keys and the problem link, so a year over 1M incidents needs no row lookups
-  // (3.6 s before, 0.1 s). The sample's numbers are joined from the table afterwards, for
-  // the `sample` rows per cluster only.
   std::string source = T + " i";
-  if (const CoveringIndex* ci = covering_index(it, "trend"); ci && impl_->store->backend() == SqlBackend::kSqlite)
+  if (const CoveringIndex* ci = covering_index(it, by_service ? "trend_service" : "trend_item");
+      ci && impl_->store->backend() == SqlBackend::kSqlite)
     source += " INDEXED BY " + covering_index_name(it, *ci);
-  const std::string sql =
-      "WITH top AS (SELECT " + top_keys +
+  std::string top_sql =
+      "SELECT " + top_keys +
       "COUNT(*) AS n, MIN(i.reported_at) AS first_at, MAX(i.reported_at) AS last_at, COUNT(i.problem) AS linked FROM " +
       source + " WHERE i.reported_at >= ? AND i.reported_at < ?" + not_null + " GROUP BY " + group +
-      " HAVING COUNT(*) >= ? ORDER BY n DESC, last_at DESC" + order_top + " LIMIT ?) "
-      "SELECT " + outer_keys + "top.n, top.first_at, top.last_at, top.linked, s.id, num.number, s.problem" +
-      (by_service ? ", sv.name" : "") + " FROM top LEFT JOIN (SELECT " + inner_keys +
-      "i.id, i.problem, ROW_NUMBER() OVER (PARTITION BY " + partition +
-       " ORDER BY i.reported_at DESC, i.id DESC) AS rn FROM " + source + " JOIN top ON " + join_on +
-      " WHERE i.reported_at >= ? AND i.reported_at < ?) s ON " + s_on + "s.rn <= ?" +
-      " LEFT JOIN " + T + " num ON num.id = s.id" +
-      (by_service ? " LEFT JOIN services sv ON sv.id = top.k0" : "") +
-      " ORDER BY top.n DESC, top.last_at DESC" + order + ", s.rn";
-  ORDO_ASSIGN(auto rows, impl_->store->read([&](SqlConn& c) {
-    return c.query(sql, {q.from, q.to, q.min_count, q.limit, q.from, q.to, q.sample});
+      " HAVING COUNT(*) >= ? ORDER BY n DESC, last_at DESC" + order + " LIMIT ?";
+  if (by_service)  // the service's name as column 6
+    top_sql = "SELECT top.k0, top.k1, top.n, top.first_at, top.last_at, top.linked, sv.name FROM (" + top_sql +
+              ") top LEFT JOIN services sv ON sv.id = top.k0 ORDER BY top.n DESC, top.last_at DESC, top.k0, top.k1";
+  const std::string sample_sql = "SELECT i.id, i.number, i.problem FROM " + source + " WHERE " + same_key +
+                                 "i.reported_at >= ? AND i.reported_at < ? ORDER BY i.reported_at DESC, i.id DESC LIMIT ?";
+  struct Cluster {
+    SqlRow top;
+    SqlRows sample;
+  };
+  ORDO_ASSIGN(auto found, impl_->store->read([&](SqlConn& c) -> Result<std::vector<Cluster>> {
+    ORDO_ASSIGN(auto tops, c.query(top_sql, {q.from, q.to, q.min_count, q.limit}));
+    std::vector<Cluster> out;
+    out.reserve(tops.size());
+    for (auto& t : tops) {
+      Cluster cl{std::move(t), {}};
+      if (q.sample > 0) {
+        std::vector<SqlValue> sp(cl.top.begin(), cl.top.begin() + static_cast<std::ptrdiff_t>(nk));
+        sp.insert(sp.end(), {q.from, q.to, q.sample});
+        ORDO_ASSIGN(cl.sample, c.query(sample_sql, sp));
+      }
+      out.push_back(std::move(cl));
+    }
+    return out;
   }));
 
-  const std::size_t nk = keys.size();
   json::array clusters;
-  const SqlRow* prev = nullptr;
-  for (const auto& r : rows) {
-    const bool same = prev && std::equal(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(nk), prev->begin());
-    if (!same) {
-      const std::int64_t n = sql_int(r[nk]), linked = sql_int(r[nk + 3]);
-      json::object cl, filters;
-      if (by_service) {
-        cl["service"] = json::object{{"id", sql_int(r[0])}, {"name", sql_null(r[nk + 7]) ? json::value(nullptr) : json::value(sql_text(r[nk + 7]))}};
-        cl["category"] = sql_text(r[1]);
-        filters = json::object{{"service", sql_int(r[0])}, {"category", sql_text(r[1])}};
-      } else {
-        cl["configuration_item"] = sql_text(r[0]);
-        filters = json::object{{"configuration_item", sql_text(r[0])}};
-      }
-      filters["reported_at.gte"] = format_rfc3339(q.from);
-      filters["reported_at.lt"] = format_rfc3339(q.to);
-      cl["count"] = n;
-      cl["first_reported_at"] = format_rfc3339(sql_int(r[nk + 1]));
-      cl["last_reported_at"] = format_rfc3339(sql_int(r[nk + 2]));
-      cl["linked_to_problem"] = linked;
-      cl["unlinked"] = n - linked;
-      cl["sample"] = json::array{};
-      cl["filters"] = std::move(filters);  // GET /api/v1/incidents?<filters> lists the whole cluster
-      clusters.push_back(std::move(cl));
+  for (const auto& [r, sample] : found) {
+    const std::int64_t n = sql_int(r[nk]), linked = sql_int(r[nk + 3]);
+    json::object cl, filters;
+    if (by_service) {
+      cl["service"] = json::object{{"id", sql_int(r[0])},
+                                   {"name", sql_null(r[nk + 4]) ? json::value(nullptr) : json::value(sql_text(r[nk + 4]))}};
+      cl["category"] = sql_text(r[1]);
+      filters = json::object{{"service", sql_int(r[0])}, {"category", sql_text(r[1])}};
+    } else {
+      cl["configuration_item"] = sql_text(r[0]);
+      filters = json::object{{"configuration_item", sql_text(r[0])}};
     }
-    prev = &r;
-    if (!sql_null(r[nk + 4]))
-      clusters.back().as_object()["sample"].as_array().push_back(
-          json::object{{"id", sql_int(r[nk + 4])}, {"number", sql_text(r[nk + 5])},
-                       {"problem", sql_null(r[nk + 6]) ? json::value(nullptr) : json::value(sql_int(r[nk + 6]))}});
+    filters["reported_at.gte"] = format_rfc3339(q.from);
+    filters["reported_at.lt"] = format_rfc3339(q.to);
+    cl["count"] = n;
+    cl["first_reported_at"] = format_rfc3339(sql_int(r[nk + 1]));
+    cl["last_reported_at"] = format_rfc3339(sql_int(r[nk + 2]));
+    cl["linked_to_problem"] = linked;
+    cl["unlinked"] = n - linked;
+    json::array smp;
+    for (const auto& x : sample)
+      smp.push_back(json::object{{"id", sql_int(x[0])}, {"number", sql_text(x[1])},
+                                 {"problem", sql_null(x[2]) ? json::value(nullptr) : json::value(sql_int(x[2]))}});
+    cl["sample"] = std::move(smp);
+    cl["filters"] = std::move(filters);  // GET /api/v1/incidents?<filters> lists the whole cluster
+    clusters.push_back(std::move(cl));
   }
   return json::object{{"by", q.by},
                       {"from", format_rfc3339(q.from)},

@@ -79,8 +79,10 @@ RecordType incident_type() {
   t.sla_resolved_state = "resolved";
   t.covering_indexes = ticket_report_indexes("resolved_at");
   // Incident trends (src/app/problems.cc): clusters by service and category, or by
-  // configuration item, over a reported_at window, with how many are linked to a problem.
-  t.covering_indexes.push_back({"trend", {"reported_at", "service", "category", "configuration_item", "problem"}});
+  // configuration item, over a reported_at window, with how many are linked to a problem;
+  // each cluster's newest incidents are a seek to (key, end of the window).
+  t.covering_indexes.push_back({"trend_service", {"service", "category", "reported_at", "problem"}});
+  t.covering_indexes.push_back({"trend_item", {"configuration_item", "reported_at", "problem"}});
   t.workflow = incident_workflow();
   t.policies = process_record_policies(/*requester_may_create=*/true);
   for (auto& pol : t.policies)  // confirm (close) or reopen a resolved ticket, answer a pending one
