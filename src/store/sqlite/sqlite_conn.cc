@@ -100,40 +100,23 @@ class SqliteConn final : public SqlConn {
   }
 
   Result<SqlRows> query(std::string_view sql, const std::vector<SqlValue>& params) override {
-    ORDO_ASSIGN(sqlite3_stmt * stmt, prepare(sql));
-    StmtUse use(stmt);
-    ORDO_TRY(bind(stmt, params, sql));
     SqlRows rows;
-    for (;;) {
-      const int rc = sqlite3_step(stmt);
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) return last_error(rc, sql);
-      // Counted after the step: a schema change re-prepares inside sqlite3_step, and a
-      // `SELECT *` may come back wider than before.
-      const int ncols = sqlite3_column_count(stmt);
+    ORDO_TRY(step_rows(sql, params, [&](sqlite3_stmt* stmt, int ncols) {
       SqlRow& row = rows.emplace_back();
       row.reserve(static_cast<std::size_t>(ncols));
       for (int i = 0; i < ncols; ++i) row.push_back(column(stmt, i));
-    }
+    }));
     return rows;
   }
 
   Result<void> for_each_row(std::string_view sql, const std::vector<SqlValue>& params,
                             const std::function<void(const SqlRow&)>& fn) override {
-    ORDO_ASSIGN(sqlite3_stmt * stmt, prepare(sql));
-    StmtUse use(stmt);
-    ORDO_TRY(bind(stmt, params, sql));
     SqlRow row;
-    for (;;) {
-      const int rc = sqlite3_step(stmt);
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) return last_error(rc, sql);
-      const int ncols = sqlite3_column_count(stmt);
+    return step_rows(sql, params, [&](sqlite3_stmt* stmt, int ncols) {
       row.resize(static_cast<std::size_t>(ncols));
       for (int i = 0; i < ncols; ++i) row[static_cast<std::size_t>(i)] = column(stmt, i);
       fn(row);
-    }
-    return ok();
+    });
   }
 
   Result<void> exec_script(std::string_view sql) override {
@@ -178,6 +161,22 @@ class SqliteConn final : public SqlConn {
   }
 
  private:
+  // Prepares (cached), binds and steps `sql`, calling on_row(stmt, column count) per row.
+  template <class OnRow>
+  Result<void> step_rows(std::string_view sql, const std::vector<SqlValue>& params, OnRow&& on_row) {
+    ORDO_ASSIGN(sqlite3_stmt * stmt, prepare(sql));
+    StmtUse use(stmt);
+    ORDO_TRY(bind(stmt, params, sql));
+    for (;;) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) return ok();
+      if (rc != SQLITE_ROW) return last_error(rc, sql);
+      // Counted after the step: a schema change re-prepares inside sqlite3_step, and a
+      // `SELECT *` may come back wider than before.
+      on_row(stmt, sqlite3_column_count(stmt));
+    }
+  }
+
   Result<sqlite3_stmt*> prepare(std::string_view sql) {
     if (auto it = cache_.find(sql); it != cache_.end()) return it->second.get();
     if (sql.size() > static_cast<std::size_t>(INT32_MAX)) return internal_error("sqlite: statement too long");
