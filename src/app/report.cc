@@ -187,6 +187,7 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
     // WHERE would have left out, are dropped below.
     std::string scan;
     std::string from_where = "FROM " + t.plural + " WHERE " + where;
+    std::vector<SqlValue> params = qp;
     if (c.backend() == SqlBackend::kSqlite) {
       ORDO_ASSIGN(auto maxid, c.query("SELECT COALESCE(MAX(id), 0) FROM " + t.plural));
       const std::int64_t cap = sql_int(maxid.at(0).at(0)) / 10 + 1;
@@ -197,13 +198,13 @@ Result<json::object> App::sla_report(const Principal& p, const QueryParams& para
         scan = "NOT INDEXED";
         if (const CoveringIndex* ci = covering_index(t, "sla_report")) {
           from_where = "FROM " + t.plural + " INDEXED BY " + covering_index_name(t, *ci);
-          qp = select_params;
+          params = select_params;
         } else {
           from_where = "FROM " + t.plural + " NOT INDEXED WHERE " + where;
         }
       }
     }
-    ORDO_ASSIGN(auto rows, group_sums(c, keys, sums, from_where, qp));
+    ORDO_ASSIGN(auto rows, group_sums(c, keys, sums, from_where, params));
     std::erase_if(rows, [&](const SqlRow& r) {
       return !dims.empty() && sql_int(r[dims.size()]) + sql_int(r[dims.size() + 1]) + sql_int(r[dims.size() + 2]) +
                                       sql_int(r[dims.size() + 3]) == 0;
