@@ -20,6 +20,8 @@ Result<SqlRows> group_sums(SqlConn& c, const std::vector<std::string>& keys, con
     ORDO_ASSIGN(out, c.query("SELECT " + cols + " " + from_where + group, params));
     for (auto& r : out)
       for (std::size_t i = nk; i < nk + ns; ++i) r[i] = sql_int(r[i]);  // NULL (no rows) → 0, numeric → int
+    // Sorted here, not by ORDER BY: PostgreSQL puts NULLs last and orders text by its
+    // collation, and both backends must return the SQLite map's order (SqlValue's <).
     std::sort(out.begin(), out.end(), [nk](const SqlRow& a, const SqlRow& b) {
       return std::lexicographical_compare(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(nk), b.begin(),
                                           b.begin() + static_cast<std::ptrdiff_t>(nk));
