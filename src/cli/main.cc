@@ -523,6 +523,9 @@ int main(int argc, char** argv) {
     so.io_threads = s.io_threads;
     so.body_limit = s.body_limit;
     so.static_dir = s.static_dir;
+    // SQLite answers a point read in microseconds from this process: run those on the I/O
+    // threads (server.h). A PostgreSQL read is a network round trip; it stays on the workers.
+    so.quick_reads_inline = s.db.rfind("sqlite:", 0) == 0;
     auto app = ordo::App::open({.db_url = s.db, .ldap = s.ldap, .incident = s.incident, .attachments = s.attachments});
     if (!app) return fail(app.error());
     ordo::Server server(**app, so);

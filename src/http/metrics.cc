@@ -31,6 +31,8 @@ std::string escape_label_value(std::string_view v) {
   return out;
 }
 
+void Metrics::quick_read_handed_off() { quick_handed_off_.fetch_add(1, std::memory_order_relaxed); }
+
 void Metrics::request_started() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
 
 void Metrics::request_finished(std::string_view method, std::string_view route, unsigned status, double seconds) {
@@ -78,6 +80,9 @@ std::string Metrics::render(const StoreStats* store) const {
   fmt::format_to(it, "# HELP ordo_http_in_flight Requests being handled now.\n");
   fmt::format_to(it, "# TYPE ordo_http_in_flight gauge\n");
   fmt::format_to(it, "ordo_http_in_flight {}\n", in_flight_.load(std::memory_order_relaxed));
+  fmt::format_to(it, "# HELP ordo_http_quick_reads_handed_off_total Quick reads that would have waited on an I/O thread and went to the worker pool.\n");
+  fmt::format_to(it, "# TYPE ordo_http_quick_reads_handed_off_total counter\n");
+  fmt::format_to(it, "ordo_http_quick_reads_handed_off_total {}\n", quick_handed_off_.load(std::memory_order_relaxed));
   if (store) {
     fmt::format_to(it, "# HELP ordo_store_write_batch_size Commands committed per write transaction (group commit).\n");
     fmt::format_to(it, "# TYPE ordo_store_write_batch_size histogram\n");

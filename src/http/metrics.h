@@ -40,6 +40,9 @@ class Metrics {
   // Ends a request begun with request_started().
   void request_finished(std::string_view method, std::string_view route, unsigned status, double seconds);
 
+  // A quick read run on an I/O thread that had to go to the worker pool after all.
+  void quick_read_handed_off();
+
   // The exposition text; `store` may be null (no store metrics then).
   std::string render(const StoreStats* store) const;
 
@@ -51,6 +54,7 @@ class Metrics {
   };
 
   std::atomic<std::int64_t> in_flight_{0};
+  std::atomic<std::uint64_t> quick_handed_off_{0};
   mutable std::mutex mu_;
   // Protected by mu_:
   std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> requests_;  // (method, route, status)

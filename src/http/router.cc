@@ -93,22 +93,29 @@ std::string_view path_param(const PathParams& params, std::string_view name) {
   return {};
 }
 
+namespace {
+Route quick(Route r) {
+  r.quick = true;
+  return r;
+}
+}  // namespace
+
 std::vector<Route> api_routes(const RouterOptions& o) {
   using A = Access;
   // Literal routes and record routes share shapes; the more specific pattern wins (router.h).
   return {
-      {"GET", "/healthz", A::kAnonymous, health_handler, Rule::kPublic},
+      quick({"GET", "/healthz", A::kAnonymous, health_handler, Rule::kPublic}),
       {"GET", "/metrics", A::kAnonymous, metrics_handler(o.metrics), Rule::kPublic},
       {"POST", "/api/v1/auth/login", A::kAnonymous, login_handler(o.secure_cookies), Rule::kPublic},
       {"POST", "/api/v1/auth/logout", A::kAuthenticated, logout_handler(o.secure_cookies), Rule::kAnyUser},
       {"POST", "/api/v1/auth/logout-all", A::kAuthenticated, logout_all_handler(o.secure_cookies), Rule::kAnyUser},
-      {"GET", "/api/v1/me", A::kAuthenticated, me_handler, Rule::kAnyUser},
+      quick({"GET", "/api/v1/me", A::kAuthenticated, me_handler, Rule::kAnyUser}),
       {"GET", "/api/v1/tokens", A::kAuthenticated, list_tokens_handler, Rule::kAnyUser},
       {"POST", "/api/v1/tokens", A::kAuthenticated, create_token_handler, Rule::kAnyUser},
       {"DELETE", "/api/v1/tokens/{id}", A::kAuthenticated, revoke_token_handler, Rule::kAnyUser},
       {"GET", "/api/v1/users", A::kAuthenticated, list_users_handler, Rule::kStaffRead},
       {"POST", "/api/v1/users", A::kAuthenticated, create_user_handler, Rule::kAdmin},
-      {"GET", "/api/v1/users/{id}", A::kAuthenticated, get_user_handler, Rule::kStaffRead},
+      quick({"GET", "/api/v1/users/{id}", A::kAuthenticated, get_user_handler, Rule::kStaffRead}),
       {"PATCH", "/api/v1/users/{id}", A::kAuthenticated, patch_user_handler, Rule::kAdmin},
       {"POST", "/api/v1/users/{id}/password", A::kAuthenticated, set_password_handler, Rule::kAdmin},
       {"GET", "/api/v1/audit/events", A::kAuthenticated, audit_events_handler, Rule::kAudit},
@@ -130,7 +137,7 @@ std::vector<Route> api_routes(const RouterOptions& o) {
       {"POST", "/api/v1/service_requests/{id}/approval", A::kAuthenticated, approval_handler, Rule::kApprover},
       {"GET", "/api/v1/{type}", A::kAuthenticated, list_records_handler, Rule::kRecordRead},
       {"POST", "/api/v1/{type}", A::kAuthenticated, create_record_handler, Rule::kRecordCreate},
-      {"GET", "/api/v1/{type}/{id}", A::kAuthenticated, get_record_handler, Rule::kRecordRead},
+      quick({"GET", "/api/v1/{type}/{id}", A::kAuthenticated, get_record_handler, Rule::kRecordRead}),
       {"PATCH", "/api/v1/{type}/{id}", A::kAuthenticated, patch_record_handler, Rule::kRecordUpdate},
       {"POST", "/api/v1/{type}/{id}/transitions", A::kAuthenticated, transition_handler, Rule::kRecordTransition},
       {"GET", "/api/v1/{type}/{id}/history", A::kAuthenticated, history_handler, Rule::kRecordRead},
@@ -141,7 +148,7 @@ std::vector<Route> api_routes(const RouterOptions& o) {
       {"GET", "/api/v1/{type}/{id}/attachments", A::kAuthenticated, list_attachments_handler, Rule::kTicketRead},
       {"POST", "/api/v1/{type}/{id}/attachments", A::kAuthenticated, upload_attachment_handler, Rule::kTicketWrite,
        kAnyMediaType, o.upload_limit},
-      {"GET", "/api/v1/attachments/{id}", A::kAuthenticated, get_attachment_handler, Rule::kAttachment},
+      quick({"GET", "/api/v1/attachments/{id}", A::kAuthenticated, get_attachment_handler, Rule::kAttachment}),
       {"GET", "/api/v1/attachments/{id}/content", A::kAuthenticated, attachment_content_handler, Rule::kAttachment},
       {"GET", "/api/v1/{type}/{id}/watchers", A::kAuthenticated, list_watchers_handler, Rule::kTicketRead},
       {"POST", "/api/v1/{type}/{id}/watchers", A::kAuthenticated, add_watcher_handler, Rule::kTicketWrite},
@@ -253,6 +260,11 @@ std::size_t Router::body_limit(std::string_view method, std::string_view target,
 std::size_t Router::max_body_limit(std::size_t server_limit) const {
   for (const auto& r : routes_) server_limit = std::max(server_limit, r.body_limit);
   return server_limit;
+}
+
+bool Router::is_quick(const Request& req) const {
+  const Route* r = match_route(routes_, req.method, req.target.segments).route;
+  return r && r->quick;
 }
 
 Router::Outcome Router::dispatch(const Request& req) const {

@@ -81,6 +81,9 @@ struct Route {
   Rule rule = Rule::kUnset;
   std::string_view body_type = "application/json";  // the media type a request body must have (415)
   std::size_t body_limit = 0;  // bytes this route's bodies may have when more than the server's (uploads)
+  // A point read that answers from one or two indexed lookups: the server may run it on an
+  // I/O thread inside a NoWait (store.h), saving two thread hand-offs (ServerOptions).
+  bool quick = false;
 };
 
 struct RouterOptions {
@@ -127,6 +130,9 @@ class Router {
   Outcome dispatch(const Request& req) const;
 
   const std::vector<Route>& routes() const { return routes_; }
+
+  // Whether `req` matches a route marked quick (an unmatched request is not).
+  bool is_quick(const Request& req) const;
 
   // The largest body a request for `method` `target` (as sent, percent-encoded) may have:
   // its route's body_limit when larger than `server_limit`. max_body_limit(): the largest

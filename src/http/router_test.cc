@@ -119,6 +119,16 @@ TEST_F(RouteTableTest, NoDuplicateMethodAndPattern) {
   for (const auto& r : routes_) EXPECT_TRUE(seen.insert(r.method + " " + r.pattern).second) << r.pattern;
 }
 
+TEST_F(RouteTableTest, QuickRoutesAreThePointReads) {
+  // Quick routes may run on an I/O thread (ServerOptions::quick_reads_inline): only GETs of
+  // one thing, never a list, a report, a search or a download.
+  std::set<std::string> quick;
+  for (const auto& r : routes_)
+    if (r.quick) quick.insert(r.method + " " + r.pattern);
+  EXPECT_EQ(quick, (std::set<std::string>{"GET /healthz", "GET /api/v1/me", "GET /api/v1/users/{id}",
+                                          "GET /api/v1/{type}/{id}", "GET /api/v1/attachments/{id}"}));
+}
+
 // --- Credentials and access checks ---
 
 Request request(std::string method, HeaderList headers) {

@@ -38,6 +38,7 @@
 #include "http/metrics.h"
 #include "http/problem.h"
 #include "http/router.h"
+#include "store/store.h"
 
 namespace ordo {
 
@@ -285,7 +286,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     req.body = std::move(msg.body());
 
-    // Handlers may block on the database: run them on the worker pool, never on I/O threads.
+    // Handlers may block on the database: run them on the worker pool, never on I/O threads,
+    // unless the route is quick and the store answers without waiting (ServerOptions).
+    if (server_.options.quick_reads_inline && server_.router.is_quick(req)) {
+      Router::Outcome out;
+      bool blocked = false;
+      {
+        NoWait no_wait;
+        out = server_.router.dispatch(req);
+        blocked = no_wait.blocked();
+      }
+      if (!blocked) return respond(std::move(f), std::move(out), false);
+      server_.metrics.quick_read_handed_off();
+    }
     asio::post(*server_.workers, [self = shared_from_this(), req = std::move(req), f = std::move(f)]() mutable {
       Router::Outcome out;
       try {

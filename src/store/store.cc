@@ -31,6 +31,12 @@ Result<void> run_guarded(const Store::Command& cmd, SqlConn& c) {
   }
 }
 
+struct NoWaitState {
+  bool active = false;
+  bool blocked = false;
+};
+thread_local NoWaitState t_no_wait;
+
 // A pool of connections made on demand; callers borrow one for one command.
 // Protected by mu_: free_, open_count_.
 class ConnPool {
@@ -40,6 +46,7 @@ class ConnPool {
 
   Result<std::unique_ptr<SqlConn>> acquire() {
     std::unique_lock lock(mu_);
+    if (NoWait::active() && free_.empty()) return NoWait::refuse("no free read connection");
     cv_.wait(lock, [&] { return !free_.empty() || open_count_ < max_; });
     if (!free_.empty()) {
       auto c = std::move(free_.back());
@@ -124,6 +131,7 @@ class GroupCommitStore final : public Store {
   SqlBackend backend() const override { return backend_; }
 
   Result<void> write_command(Command cmd) override {
+    if (NoWait::active()) return NoWait::refuse("a write waits for the group commit");
     Pending p{std::move(cmd), {}};
     auto fut = p.done.get_future();
     {
@@ -226,6 +234,15 @@ class GroupCommitStore final : public Store {
 };
 
 }  // namespace
+
+NoWait::NoWait() { t_no_wait = {true, false}; }
+NoWait::~NoWait() { t_no_wait = {}; }
+bool NoWait::blocked() const { return t_no_wait.blocked; }
+bool NoWait::active() { return t_no_wait.active; }
+Error NoWait::refuse(std::string_view what) {
+  t_no_wait.blocked = true;
+  return Error{ErrorKind::kUnavailable, "would block: " + std::string(what), {}, {}};
+}
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& url, StoreStats* stats) {
   std::unique_ptr<Store> s;

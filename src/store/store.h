@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -26,6 +27,25 @@
 #include "store/store_stats.h"
 
 namespace ordo {
+
+// While a NoWait is alive on a thread, that thread's store commands never wait: a write, and a
+// read that would wait for (or have to open) a read connection, fail at once with kUnavailable
+// and blocked() turns true. Nothing was written then. The HTTP server runs quick reads on its
+// I/O threads this way and hands a request that would block to its worker pool (server.h).
+// One per thread at a time (not nestable); reads may still wait on SQLite's own locks.
+class NoWait {
+ public:
+  NoWait();
+  ~NoWait();
+  NoWait(const NoWait&) = delete;
+  NoWait& operator=(const NoWait&) = delete;
+  bool blocked() const;
+
+  // For the stores: whether the calling thread is inside a NoWait; refuse() marks it blocked
+  // and returns the error to fail the command with.
+  static bool active();
+  static Error refuse(std::string_view what);
+};
 
 class Store {
  public:

@@ -212,6 +212,48 @@ TEST_P(StoreTest, FailedCommandRollsBackOnlyItself) {
   EXPECT_EQ(v->checked, 2);
 }
 
+TEST_P(StoreTest, NoWaitRefusesWhatWouldWaitAndRunsTheRest) {
+  auto count_junk = [&] {
+    return store_->read([](SqlConn& c) { return c.query("SELECT count(*) FROM counters WHERE type = 'junk'"); });
+  };
+  {
+    // No read connection is open yet (SetUp only wrote): opening one would wait.
+    NoWait no_wait;
+    auto r = count_junk();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ErrorKind::kUnavailable);
+    EXPECT_TRUE(no_wait.blocked());
+  }
+  ASSERT_TRUE(count_junk());  // opens one, back in the pool afterwards
+  {
+    NoWait no_wait;
+    auto r = count_junk();
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(std::get<std::int64_t>((*r)[0][0]), 0);
+    EXPECT_FALSE(no_wait.blocked());
+    // A write always waits for the group commit: refused, and nothing is written.
+    bool ran = false;
+    auto w = store_->write([&](SqlConn& c) -> Result<bool> {
+      ran = true;
+      ORDO_TRY(c.exec("INSERT INTO counters (type, next) VALUES ('junk', 1)"));
+      return true;
+    });
+    ASSERT_FALSE(w);
+    EXPECT_EQ(w.error().kind, ErrorKind::kUnavailable);
+    EXPECT_TRUE(no_wait.blocked());
+    EXPECT_FALSE(ran);
+  }
+  EXPECT_FALSE(NoWait::active());
+  auto after = count_junk();
+  ASSERT_TRUE(after);
+  EXPECT_EQ(std::get<std::int64_t>((*after)[0][0]), 0);
+  // Outside the scope the same write goes through.
+  EXPECT_TRUE(store_->write([](SqlConn& c) -> Result<bool> {
+    ORDO_TRY(c.exec("INSERT INTO counters (type, next) VALUES ('junk', 1)"));
+    return true;
+  }));
+}
+
 TEST_P(StoreTest, ConcurrentWritersKeepTheChainLinearAndGroupCommit) {
   constexpr int kThreads = 8, kEach = 25;
   std::vector<std::thread> threads;

@@ -21,6 +21,7 @@ void ApiTest::SetUp() {
   ServerOptions so;
   so.port = 0;
   so.worker_threads = 16;
+  so.quick_reads_inline = url_.rfind("sqlite:", 0) == 0;  // as `ordo serve` does
   server_ = std::make_unique<Server>(*app_, so);
   auto port = server_->start();
   ASSERT_TRUE(port) << port.error().message;

@@ -71,6 +71,29 @@ TEST_P(ApiTest, SessionsExpireWhenIdle) {
   EXPECT_EQ(browser.get("/api/v1/meta").status, 401);
 }
 
+TEST_P(ApiTest, AQuickReadThatMustWriteIsHandedToTheWorkers) {
+  // GET /api/v1/me is a quick route: on SQLite it runs on the I/O thread inside a NoWait.
+  // A session seen more than a minute ago records its last_seen, a write, which cannot run
+  // there: the request goes to the worker pool and the write must still happen.
+  auto anon = anonymous();
+  auto ok = anon.post("/api/v1/auth/login", json::serialize(json::object{{"username", "admin"}, {"password", kAdminPassword}}));
+  ASSERT_EQ(ok.status, 200);
+  HttpClient browser(port());
+  browser.cookie = session_cookie(ok);
+  EXPECT_EQ(browser.get("/api/v1/me").status, 200);
+  clock().advance(7 * 3600);
+  auto me = browser.get("/api/v1/me");
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.json().at("username"), "admin");
+  clock().advance(7 * 3600);  // 14 h after the login, 7 h after the last request
+  EXPECT_EQ(browser.get("/api/v1/me").status, 200) << "the handed-off request recorded last_seen";
+  auto metrics = anon.get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  const bool inline_reads = db_url().rfind("sqlite:", 0) == 0;
+  const std::string none = "ordo_http_quick_reads_handed_off_total 0\n";
+  EXPECT_EQ(metrics.body.find(none) == std::string::npos, inline_reads) << metrics.body;
+}
+
 TEST_P(ApiTest, TokensAreShownOnceAndCanBeReadOnly) {
   auto r = client().post("/api/v1/tokens", R"({"name":"ci","read_only":true})");
   ASSERT_EQ(r.status, 201) << r.body;
