@@ -231,6 +231,12 @@ async function login(page, base, username, password) {
 
 // axe-core on the current screen: WCAG 2 A and AA rules (labels, names, roles, contrast).
 async function axe(page, screen) {
+  // Let CSS transitions (a Mantine modal fades in) end first: axe computes contrast from the
+  // colours on screen, and text in a half-faded dialog fails it. Two frames for a transition
+  // that is about to start; CSS animations (loaders spin forever) are not waited for.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  // eslint-disable-next-line no-undef
+  await page.waitForFunction(() => document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState !== 'running'));
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
@@ -520,7 +526,9 @@ async function main() {
       await agent.goto(`${base}/r/incidents/${t.id}`);
       await agent.getByRole('heading', { name: t.title }).waitFor();
       await agent.getByRole('heading', { name: 'Activity' }).waitFor();
-      // c: a public reply; i: an internal note; Ctrl+Enter sends.
+      // c: a public reply; i: an internal note; Ctrl+Enter sends. The conversation loads
+      // after the record: the shortcut needs its form on the page.
+      await agent.getByRole('form', { name: 'Reply or add an internal note' }).waitFor();
       await agent.keyboard.press('c');
       const box = agent.getByRole('textbox', { name: 'Public reply' });
       check(await box.evaluate((el) => el === document.activeElement), 'c focuses the reply box');
