@@ -14,6 +14,16 @@ std::string session_cookie(const HttpResponse& r) {
   return sc.substr(0, semi);
 }
 
+// A browser with the administrator's session cookie, logged in through the real login route.
+HttpClient admin_browser(std::uint16_t port) {
+  HttpClient anon(port);
+  auto ok = anon.post("/api/v1/auth/login", json::serialize(json::object{{"username", "admin"}, {"password", kAdminPassword}}));
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  HttpClient browser(port);
+  browser.cookie = session_cookie(ok);
+  return browser;
+}
+
 TEST_P(ApiTest, OnlyHealthMetricsAndLoginAreAnonymous) {
   auto anon = anonymous();
   EXPECT_EQ(anon.get("/healthz").status, 200);
@@ -61,11 +71,7 @@ TEST_P(ApiTest, LoginSetsAHardenedCookieAndCsrfIsEnforced) {
 }
 
 TEST_P(ApiTest, SessionsExpireWhenIdle) {
-  auto anon = anonymous();
-  auto ok = anon.post("/api/v1/auth/login", json::serialize(json::object{{"username", "admin"}, {"password", kAdminPassword}}));
-  ASSERT_EQ(ok.status, 200);
-  HttpClient browser(port());
-  browser.cookie = session_cookie(ok);
+  HttpClient browser = admin_browser(port());
   EXPECT_EQ(browser.get("/api/v1/meta").status, 200);
   clock().advance(9 * 3600);
   EXPECT_EQ(browser.get("/api/v1/meta").status, 401);
@@ -75,11 +81,7 @@ TEST_P(ApiTest, AQuickReadThatMustWriteIsHandedToTheWorkers) {
   // GET /api/v1/me is a quick route: on SQLite it runs on the I/O thread inside a NoWait.
   // A session seen more than a minute ago records its last_seen, a write, which cannot run
   // there: the request goes to the worker pool and the write must still happen.
-  auto anon = anonymous();
-  auto ok = anon.post("/api/v1/auth/login", json::serialize(json::object{{"username", "admin"}, {"password", kAdminPassword}}));
-  ASSERT_EQ(ok.status, 200);
-  HttpClient browser(port());
-  browser.cookie = session_cookie(ok);
+  HttpClient browser = admin_browser(port());
   EXPECT_EQ(browser.get("/api/v1/me").status, 200);
   clock().advance(7 * 3600);
   auto me = browser.get("/api/v1/me");
@@ -87,7 +89,7 @@ TEST_P(ApiTest, AQuickReadThatMustWriteIsHandedToTheWorkers) {
   EXPECT_EQ(me.json().at("username"), "admin");
   clock().advance(7 * 3600);  // 14 h after the login, 7 h after the last request
   EXPECT_EQ(browser.get("/api/v1/me").status, 200) << "the handed-off request recorded last_seen";
-  auto metrics = anon.get("/metrics");
+  auto metrics = anonymous().get("/metrics");
   ASSERT_EQ(metrics.status, 200);
   const bool inline_reads = db_url().rfind("sqlite:", 0) == 0;
   const std::string none = "ordo_http_quick_reads_handed_off_total 0\n";
