@@ -262,15 +262,10 @@ std::size_t Router::max_body_limit(std::size_t server_limit) const {
   return server_limit;
 }
 
-bool Router::is_quick(const Request& req) const {
-  const Route* r = match_route(routes_, req.method, req.target.segments).route;
-  return r && r->quick;
-}
-
-Router::Outcome Router::dispatch(const Request& req) const {
+Router::Outcome Router::dispatch(const Request& req, const RouteMatch& m) const {
   Outcome out;
   try {
-    out = run(req);
+    out = run(req, m);
   } catch (const std::exception& e) {
     log_event(LogLevel::kError, "handler threw", {{"request_id", req.request_id}, {"error", e.what()}});
     out.response = problem_response(internal_error("exception"));
@@ -283,9 +278,8 @@ Router::Outcome Router::dispatch(const Request& req) const {
   return out;
 }
 
-Router::Outcome Router::run(const Request& req) const {
+Router::Outcome Router::run(const Request& req, const RouteMatch& m) const {
   const auto& segments = req.target.segments;
-  RouteMatch m = match_route(routes_, req.method, segments);
   if (!m.route) {
     bool api = !segments.empty() && segments.front() == "api";
     if (m.allow.empty() && !api && !options_.static_dir.empty() && (req.method == "GET" || req.method == "HEAD")) {

@@ -127,12 +127,13 @@ class Router {
     Response response;
     std::string_view route;  // the matched pattern, "static" or "unmatched"; lives as long as the Router
   };
-  Outcome dispatch(const Request& req) const;
+  Outcome dispatch(const Request& req) const { return dispatch(req, match(req)); }
+  // The same with the route already matched by match(req) (the server matches once to decide
+  // where a request runs, ServerOptions::quick_reads_inline).
+  Outcome dispatch(const Request& req, const RouteMatch& m) const;
+  RouteMatch match(const Request& req) const { return match_route(routes_, req.method, req.target.segments); }
 
   const std::vector<Route>& routes() const { return routes_; }
-
-  // Whether `req` matches a route marked quick (an unmatched request is not).
-  bool is_quick(const Request& req) const;
 
   // The largest body a request for `method` `target` (as sent, percent-encoded) may have:
   // its route's body_limit when larger than `server_limit`. max_body_limit(): the largest
@@ -141,7 +142,7 @@ class Router {
   std::size_t max_body_limit(std::size_t server_limit) const;
 
  private:
-  Outcome run(const Request& req) const;
+  Outcome run(const Request& req, const RouteMatch& m) const;
 
   // Constant after construction.
   App& app_;

@@ -288,21 +288,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
     // Handlers may block on the database: run them on the worker pool, never on I/O threads,
     // unless the route is quick and the store answers without waiting (ServerOptions).
-    if (server_.options.quick_reads_inline && server_.router.is_quick(req)) {
+    RouteMatch match = server_.router.match(req);
+    if (server_.options.quick_reads_inline && match.route && match.route->quick) {
       Router::Outcome out;
       bool blocked = false;
       {
         NoWait no_wait;
-        out = server_.router.dispatch(req);
+        out = server_.router.dispatch(req, match);
         blocked = no_wait.blocked();
       }
       if (!blocked) return respond(std::move(f), std::move(out), false);
       server_.metrics.quick_read_handed_off();
     }
-    asio::post(*server_.workers, [self = shared_from_this(), req = std::move(req), f = std::move(f)]() mutable {
+    asio::post(*server_.workers, [self = shared_from_this(), req = std::move(req), match = std::move(match),
+                                  f = std::move(f)]() mutable {
       Router::Outcome out;
       try {
-        out = self->server_.router.dispatch(req);
+        out = self->server_.router.dispatch(req, match);
       } catch (...) {  // dispatch() catches handler exceptions; this is the last line
         out = Router::Outcome{problem_response(internal_error("exception")), "unmatched"};
       }
