@@ -256,12 +256,13 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& url, StoreStats* s
     // a page cache that holds their hot pages on a large database (readers keep 8 MiB each).
     // Its sorts (CREATE INDEX after a bulk load or a migration) may use a helper thread per core.
     //
-    // Its statement journals go to temp files (temp_store=FILE) rather than memory: the group
+    // Its statement journals are not SQLite's in-memory ones (temp_store=FILE): the group
     // commit (and an import batch) holds one SAVEPOINT over many statements, every statement
     // that ends truncates the sub-journal back to where it began, and SQLite's in-memory
     // journal finds that offset by walking its chunk list from the start, so the cost of each
     // statement grew with the batch (half the CPU of a 20k-incident import was that walk).
-    // A file journal is truncated in place; SQLite keeps the first 64 KiB in memory anyway.
+    // Past its first 64 KiB such a "file" journal goes to our VFS (sqlite/subjournal_vfs.h),
+    // which keeps it in one flat buffer: truncation is a size change, no kernel write.
     const std::string pragmas = "PRAGMA cache_size=-131072; PRAGMA temp_store=FILE; PRAGMA threads=" +  // 128 MiB
                                 std::to_string(std::max(1u, std::thread::hardware_concurrency())) + ";";
     if (auto r = (*conn)->exec_script(pragmas); !r) return r.take_error();

@@ -1,4 +1,5 @@
 #include "store/sqlite/sqlite_conn.h"
+#include "store/sqlite/subjournal_vfs.h"
 
 #include <sqlite3.h>
 
@@ -269,7 +270,8 @@ class SqliteConn final : public SqlConn {
 Result<std::unique_ptr<SqlConn>> open_sqlite(const std::string& path, bool create_if_missing) {
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create_if_missing ? SQLITE_OPEN_CREATE : 0);
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  // Sub-journals in memory (subjournal_vfs.h); every other file is the default VFS's.
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, subjournal_vfs());
   // The handle exists even when the open failed; the connection object closes it.
   auto conn = std::make_unique<SqliteConn>(raw);
   if (rc != SQLITE_OK) {
