@@ -1,6 +1,7 @@
 #include "store/record_store.h"
 
 #include <cstdio>
+#include <deque>
 
 #include <boost/json.hpp>
 
@@ -19,6 +20,38 @@ std::string select_list(const RecordType& t) {
 }
 
 // The select list is built once per type (types are immutable after start-up).
+// The statement that indexes a new row of `t` in its FTS5 table (SQLite), and which of
+// insert_record's parameters are its searchable columns, in order. Empty when nothing of
+// `t` is searchable.
+struct FtsInsert {
+  std::string sql;
+  std::vector<std::size_t> params;
+};
+
+FtsInsert make_fts_insert(const RecordType& t) {
+  FtsInsert out;
+  std::string cols, marks;
+  std::size_t at = 1 + (t.workflow ? 1 : 0) + 3;  // number, status, created_at, updated_at, created_by
+  for (const auto& f : t.fields) {
+    if (f.is_searchable) {
+      cols += ", " + f.name;
+      marks += ", ?";
+      out.params.push_back(at);
+    }
+    ++at;
+  }
+  if (!cols.empty()) out.sql = "INSERT INTO " + t.plural + "_fts (rowid" + cols + ") VALUES (?" + marks + ")";
+  return out;
+}
+
+const FtsInsert& fts_insert(const RecordType& t) {
+  static thread_local std::deque<std::pair<const RecordType*, FtsInsert>> cache;  // stable references
+  for (const auto& [p, f] : cache)
+    if (p == &t) return f;
+  cache.emplace_back(&t, make_fts_insert(t));
+  return cache.back().second;
+}
+
 const std::string& cached_select(const RecordType& t) {
   static thread_local std::vector<std::pair<const RecordType*, std::string>> cache;
   for (const auto& [p, s] : cache)
@@ -198,10 +231,33 @@ Result<json::object> insert_record_with_past(SqlConn& c, const RecordType& t, co
     if (f.name == "is_open" && t.workflow) params.push_back(std::int64_t{ticket_is_open(t, ch.status)});
     else params.push_back(v ? field_to_sql(f, *v) : SqlValue{});
   }
-  ORDO_ASSIGN(auto rows, c.query("INSERT INTO " + t.plural + " (" + cols + ") VALUES (" + marks + ") RETURNING " +
-                                     cached_select(t),
-                                 params));
-  return row_to_json(t, rows.at(0));
+  const std::string insert = "INSERT INTO " + t.plural + " (" + cols + ") VALUES (" + marks + ")";
+  if (c.backend() != SqlBackend::kSqlite) {
+    ORDO_ASSIGN(auto rows, c.query(insert + " RETURNING " + cached_select(t), params));
+    return row_to_json(t, rows.at(0));
+  }
+  // SQLite: no RETURNING (SQLite runs it as a trigger, which makes the INSERT a statement
+  // that needs its own statement journal and makes FTS5 flush its pending terms to a new
+  // segment). The row is what was bound, as select_list orders it: id, number, version,
+  // then the rest in insert order.
+  ORDO_TRY(c.exec(insert, params));
+  ORDO_ASSIGN(auto id, c.query("SELECT last_insert_rowid()"));
+  SqlRow row;
+  row.reserve(params.size() + 2);
+  row.push_back(id.at(0).at(0));
+  row.push_back(std::move(params[0]));
+  row.push_back(std::int64_t{1});
+  for (std::size_t i = 1; i < params.size(); ++i) row.push_back(std::move(params[i]));
+  // Its full-text index, here rather than in a trigger (schema.cc, ensure_fts).
+  const FtsInsert& fts = fts_insert(t);
+  if (!fts.sql.empty()) {
+    std::vector<SqlValue> fts_params;
+    fts_params.reserve(fts.params.size() + 1);
+    fts_params.push_back(row[0]);
+    for (std::size_t i : fts.params) fts_params.push_back(row[i + 2]);  // params[i] is row[i + 2] (id, version)
+    ORDO_TRY(c.exec(fts.sql, fts_params));
+  }
+  return row_to_json(t, row);
 }
 
 Result<std::optional<json::object>> find_record(SqlConn& c, const RecordType& t, std::int64_t id) {

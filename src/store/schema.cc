@@ -65,15 +65,30 @@ Result<void> drop_fts(SqlConn& c, const RecordType& t) {
 }
 
 // (Re)builds the full-text index of a type when its searchable set changed.
+//
+// SQLite: an external-content FTS5 table kept in step by triggers on DELETE and on UPDATE of
+// the searchable columns. New rows are indexed by insert_record itself (record_store.cc), not
+// by an AFTER INSERT trigger: a trigger makes the INSERT a two-table statement, which needs a
+// statement journal (a copy of every page it touches) and makes FTS5 flush its pending terms
+// to a new segment at the end of every insert. The meta value names that layout
+// (kFtsAppInsert); a database with the old insert trigger just loses it.
+constexpr const char* kFtsAppInsert = ";insert=app";
+
 Result<void> ensure_fts(SqlConn& c, const RecordType& t) {
-  const std::string want = searchable_list(t);
+  const bool sqlite = c.backend() == SqlBackend::kSqlite;
+  const std::string list = searchable_list(t);
+  const std::string want = sqlite && !list.empty() ? list + kFtsAppInsert : list;
   ORDO_ASSIGN(std::string have, meta_value(c, "fts:" + t.plural));
   if (want == have) return {};
   const std::string& p = t.plural;
+  if (sqlite && !list.empty() && have == list) {  // the same index with its old insert trigger
+    ORDO_TRY(c.exec("DROP TRIGGER IF EXISTS " + p + "_fts_ai"));
+    return set_meta(c, "fts:" + t.plural, want);
+  }
   ORDO_TRY(drop_fts(c, t));
-  if (c.backend() == SqlBackend::kSqlite) {
-    if (!want.empty()) {
-      std::string cols = want, newv, oldv;
+  if (sqlite) {
+    if (!list.empty()) {
+      std::string cols = list, newv, oldv;
       for (const auto& f : t.fields)
         if (f.is_searchable) {
           newv += ", new." + f.name;
@@ -82,8 +97,6 @@ Result<void> ensure_fts(SqlConn& c, const RecordType& t) {
       ORDO_TRY(c.exec_script(
           "CREATE VIRTUAL TABLE " + p + "_fts USING fts5(" + cols + ", content='" + p +
           "', content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
-          "CREATE TRIGGER " + p + "_fts_ai AFTER INSERT ON " + p + " BEGIN INSERT INTO " + p + "_fts(rowid, " +
-          cols + ") VALUES (new.id" + newv + "); END;"
           "CREATE TRIGGER " + p + "_fts_ad AFTER DELETE ON " + p + " BEGIN INSERT INTO " + p + "_fts(" + p +
           "_fts, rowid, " + cols + ") VALUES ('delete', old.id" + oldv + "); END;"
           "CREATE TRIGGER " + p + "_fts_au AFTER UPDATE OF " + cols + " ON " + p + " BEGIN INSERT INTO " + p +

@@ -195,6 +195,63 @@ TEST_P(StoreTest, FullTextSearch) {
   EXPECT_EQ(none.at("total"), 0);
 }
 
+// SQLite indexes new rows in insert_record, not in a trigger (schema.cc, ensure_fts); a
+// database made with the old AFTER INSERT trigger loses it when the schema is ensured.
+TEST(StoreFtsTest, NewRowsAreIndexedOnceAndTheOldInsertTriggerGoes) {
+  auto s = Store::open(ordo::testing::fresh_sqlite_url());
+  ASSERT_TRUE(s) << s.error().message;
+  Store& store = **s;
+  const Registry& reg = default_registry();
+  const RecordType& t = *reg.by_name("incident");
+  auto ok = store.write([&](SqlConn& c) -> Result<bool> {
+    ORDO_TRY(ensure_schema(c, reg));
+    // The layout before: the same FTS table, fed by a trigger, and its meta value.
+    ORDO_TRY(c.exec_script("CREATE TRIGGER incidents_fts_ai AFTER INSERT ON incidents BEGIN "
+                           "INSERT INTO incidents_fts(rowid, title, description) VALUES (new.id, new.title, "
+                           "new.description); END; UPDATE ordo_meta SET value = 'title,description' "
+                           "WHERE key = 'fts:incidents';"));
+    ORDO_TRY(ensure_schema(c, reg));
+    return true;
+  });
+  ASSERT_TRUE(ok) << ok.error().message;
+  auto ids = store.write([&](SqlConn& c) -> Result<std::vector<std::int64_t>> {
+    std::vector<std::int64_t> out;
+    for (const char* title : {"Printer on floor 3 jams", "Mailbox quota exceeded"}) {
+      ORDO_ASSIGN(Change ch, validate_create(t, json::object{{"title", title}, {"impact", 2}, {"urgency", 2}}, kT0));
+      ORDO_ASSIGN(auto r, insert_record(c, t, ch, kT0, 1));
+      out.push_back(r.at("id").as_int64());
+    }
+    return out;
+  });
+  ASSERT_TRUE(ids) << ids.error().message;
+  // A changed title is indexed again (the update trigger), a deleted row leaves the index.
+  auto changed = store.write([&](SqlConn& c) -> Result<bool> {
+    ORDO_TRY(c.exec("UPDATE incidents SET title = 'Scanner on floor 3 jams' WHERE id = ?", {(*ids)[0]}));
+    ORDO_TRY(c.exec("DELETE FROM incidents WHERE id = ?", {(*ids)[1]}));
+    return true;
+  });
+  ASSERT_TRUE(changed) << changed.error().message;
+  auto rows = store.read([](SqlConn& c) -> Result<std::vector<std::int64_t>> {
+    std::vector<std::int64_t> out;
+    ORDO_ASSIGN(auto triggers, c.query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'incidents_fts_ai'"));
+    out.push_back(sql_int(triggers.at(0).at(0)));
+    for (const char* q : {"scanner", "printer", "mailbox", "jams"}) {
+      ORDO_ASSIGN(auto n, c.query("SELECT COUNT(*) FROM incidents_fts WHERE incidents_fts MATCH ?", {std::string(q)}));
+      out.push_back(sql_int(n.at(0).at(0)));
+    }
+    return out;
+  });
+  ASSERT_TRUE(rows) << rows.error().message;
+  EXPECT_EQ(*rows, (std::vector<std::int64_t>{0, 1, 0, 0, 1}));
+  // The index agrees with its content table, row for row (FTS5's own check).
+  auto check = store.write([](SqlConn& c) -> Result<bool> {
+    ORDO_TRY(c.exec("INSERT INTO incidents_fts(incidents_fts, rank) VALUES ('integrity-check', 1)"));
+    return true;
+  });
+  EXPECT_TRUE(check) << check.error().message;
+  store.close();
+}
+
 TEST_P(StoreTest, FailedCommandRollsBackOnlyItself) {
   insert("first", 1);
   auto bad = store_->write([&](SqlConn& c) -> Result<bool> {
