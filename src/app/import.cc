@@ -8,9 +8,9 @@
 //     anywhere ends the import here, before anything is written, with every error listed.
 //  2. Write (write_import). Tickets go to the store in batches, one Store::write (one
 //     transaction) per batch, so a batch is all-or-nothing. Each ticket is inserted in its
-//     final state, its history appended as events at their original times (the create at
-//     reported_at), and then the SLA engine's refresh rebuilds its sla_* fields and
-//     due-queue row from that stored history, as of now.
+//     final state, with its sla_* fields computed by the SLA engine from its history as of
+//     now (what a refresh from the stored history would give), its history appended as
+//     events at their original times (the create at reported_at), and its due-queue row.
 // Parsed lines and plans are not kept between the passes: each pass parses the line again
 // with the same `now` (pure, so the result is the same), which keeps memory proportional to
 // the input rather than to 100k planned tickets.
@@ -142,14 +142,26 @@ Result<ImportWritten> write_import(Store& store, SlaEngine& sla, const Clock& cl
       for (std::size_t i = b.from; i < b.to; ++i) {
         b.current = i;
         auto& [number, plan] = b.items[i - b.from];
+        // The SLA figures come from the history in hand, before the insert, so the row goes
+        // in with them (what SlaEngine::refresh would compute from the stored history, as
+        // of now, without reading the row and its events back and updating it).
+        std::vector<HistoryEntry> history;
+        history.reserve(plan.events.size());
+        for (auto& e : plan.events) history.push_back({e.at, std::move(e.action), std::move(e.data)});
+        std::optional<SlaEvaluation> ev;
+        if (src.refresh_sla) {
+          ORDO_ASSIGN(ev, sla.evaluate(c, t, plan.record.values, history, batch_now));
+          for (auto& [k, v] : SlaEngine::column_changes(plan.record.values, *ev))
+            plan.record.values[k] = v.as_array()[1];
+        }
         ORDO_ASSIGN(json::object rec, insert_record_with_past(c, t, plan.record, number, plan.created_at,
                                                               plan.updated_at, p.user_id));
         const std::int64_t id = rec.at("id").as_int64();
-        for (auto& e : plan.events) {
-          if (e.action == "create") e.data["number"] = rec.at("number");
-          ORDO_TRY(append_event(c, {e.at, p.user_id, p.username, t.name, id, e.action, std::move(e.data)}));
+        for (auto& h : history) {
+          if (h.action == "create") h.data["number"] = rec.at("number");
+          ORDO_TRY(append_event(c, {h.at, p.user_id, p.username, t.name, id, std::move(h.action), std::move(h.data)}));
         }
-        if (src.refresh_sla) ORDO_TRY(sla.refresh(c, t, id, batch_now));
+        if (ev) ORDO_TRY(sla.sync_timers(c, t, id, *ev));
         out.emplace_back(rec.at("number").as_string());
       }
       return out;
