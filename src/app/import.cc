@@ -157,10 +157,13 @@ Result<ImportWritten> write_import(Store& store, SlaEngine& sla, const Clock& cl
         ORDO_ASSIGN(json::object rec, insert_record_with_past(c, t, plan.record, number, plan.created_at,
                                                               plan.updated_at, p.user_id));
         const std::int64_t id = rec.at("id").as_int64();
+        std::vector<NewEvent> events;
+        events.reserve(history.size());
         for (auto& h : history) {
           if (h.action == "create") h.data["number"] = rec.at("number");
-          ORDO_TRY(append_event(c, {h.at, p.user_id, p.username, t.name, id, std::move(h.action), std::move(h.data)}));
+          events.push_back({h.at, p.user_id, p.username, t.name, id, std::move(h.action), std::move(h.data)});
         }
+        ORDO_TRY(append_events(c, events));
         if (ev) ORDO_TRY(sla.sync_timers(c, t, id, *ev));
         out.emplace_back(rec.at("number").as_string());
       }

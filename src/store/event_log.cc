@@ -82,11 +82,17 @@ Result<std::int64_t> append_chain(SqlConn& c, std::span<const E> events, DataTex
   std::int64_t seq = head.empty() ? 0 : sql_int(head[0][0]);
   std::string prev = head.empty() ? kGenesisHash : sql_text(head[0][1]);
   const std::int64_t first = seq + 1;
-  constexpr std::size_t kRowsPerInsert = 100;  // 1,000 parameters per statement
+  // Bulk writers' many events go 100 rows per INSERT (1,000 parameters). A few events (a
+  // command's, one imported ticket's) go one row per INSERT on SQLite: a multi-row INSERT is a
+  // statement that needs its own statement journal, and it makes FTS5 flush the terms it
+  // holds for this transaction into a new segment.
+  constexpr std::size_t kRowsPerInsert = 100;
+  const std::size_t rows_per_insert =
+      c.backend() == SqlBackend::kSqlite && events.size() < kRowsPerInsert ? 1 : kRowsPerInsert;
   std::vector<SqlValue> params;
   std::string sql;
-  for (std::size_t at = 0; at < events.size(); at += kRowsPerInsert) {
-    const std::size_t n = std::min(kRowsPerInsert, events.size() - at);
+  for (std::size_t at = 0; at < events.size(); at += rows_per_insert) {
+    const std::size_t n = std::min(rows_per_insert, events.size() - at);
     params.clear();
     params.reserve(n * 10);
     for (std::size_t i = at; i < at + n; ++i) {
