@@ -162,9 +162,8 @@ Result<Change> validate_create(const RecordType& t, const json::object& body, In
 namespace {
 void diff(const json::object& before, const json::object& after, json::object& changes) {
   for (const auto& [k, v] : after) {
-    const json::value* old = before.if_contains(k);
-    json::value ov = old ? *old : json::value(nullptr);
-    if (ov != v) changes[k] = json::array{ov, v};
+    const json::value* old = before.if_contains(k);  // compared in place: no copy of an unchanged value
+    if (old ? *old != v : !v.is_null()) changes[k] = json::array{old ? *old : json::value(nullptr), v};
   }
 }
 }  // namespace
