@@ -186,6 +186,10 @@ const char* subjournal_vfs() {
   static std::once_flag once;
   static const char* registered = nullptr;
   std::call_once(once, [] {
+    // Before SQLite initialises (sqlite3_vfs_find does): no allocation statistics, which
+    // take a global mutex around every sqlite3_malloc and free. Nothing here reads them.
+    // Refused (harmlessly) when something initialised SQLite first.
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     g_base = sqlite3_vfs_find(nullptr);
     if (!g_base || g_base->iVersion < 3) return;  // unexpected: use the default VFS as it is
     g_vfs = sqlite3_vfs{};

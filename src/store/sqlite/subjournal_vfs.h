@@ -24,7 +24,9 @@
 
 namespace ordo {
 
-// Registers the VFS once (thread-safe) and returns its name for sqlite3_open_v2.
+// Registers the VFS once (thread-safe) and returns its name for sqlite3_open_v2. The first
+// call also turns off SQLite's allocation statistics (SQLITE_CONFIG_MEMSTATUS), a global
+// mutex around every allocation, when SQLite is not initialised yet.
 const char* subjournal_vfs();
 
 // Bytes a sub-journal may hold in memory before it moves to a temp file (default 32 MiB).
