@@ -103,6 +103,9 @@ std::string Metrics::render(const StoreStats* store) const {
     fmt::format_to(it, "# HELP ordo_store_db_errors_total Database errors seen by the store.\n");
     fmt::format_to(it, "# TYPE ordo_store_db_errors_total counter\n");
     fmt::format_to(it, "ordo_store_db_errors_total {}\n", store->db_errors.load(std::memory_order_relaxed));
+    fmt::format_to(it, "# HELP ordo_store_write_queue Write commands waiting for the writer's next transaction.\n");
+    fmt::format_to(it, "# TYPE ordo_store_write_queue gauge\n");
+    fmt::format_to(it, "ordo_store_write_queue {}\n", store->write_queue.load(std::memory_order_relaxed));
   }
   return out;
 }

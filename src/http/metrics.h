@@ -4,7 +4,7 @@
 //   ordo_http_requests_total{method,route,status}       counter
 //   ordo_http_request_duration_seconds{route}           histogram (0.0005 .. 5 s)
 //   ordo_http_in_flight                                  gauge
-//   ordo_store_write_batch_size / _commands_total / _db_errors_total (from StoreStats)
+//   ordo_store_write_batch_size / _commands_total / _db_errors_total / _write_queue (from StoreStats)
 //
 // Routes are labelled by their *pattern* ("/api/v1/{type}/{id}", "unmatched", "static"),
 // never by the raw path, and unknown methods become "OTHER", so the label sets stay small

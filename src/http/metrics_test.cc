@@ -75,6 +75,7 @@ TEST(MetricsTest, StoreStats) {
   s.record_batch(3);
   s.record_batch(200);
   s.db_errors = 2;
+  s.write_queue = 5;
   std::string t = m.render(&s);
   EXPECT_TRUE(has_line(t, "# TYPE ordo_store_write_batch_size histogram")) << t;
   EXPECT_TRUE(has_line(t, R"(ordo_store_write_batch_size_bucket{le="1"} 1)")) << t;
@@ -86,6 +87,8 @@ TEST(MetricsTest, StoreStats) {
   EXPECT_TRUE(has_line(t, "ordo_store_write_batch_size_count 3")) << t;
   EXPECT_TRUE(has_line(t, "ordo_store_commands_total 204")) << t;
   EXPECT_TRUE(has_line(t, "ordo_store_db_errors_total 2")) << t;
+  EXPECT_TRUE(has_line(t, "# TYPE ordo_store_write_queue gauge")) << t;
+  EXPECT_TRUE(has_line(t, "ordo_store_write_queue 5")) << t;
 }
 
 TEST(MetricsTest, EveryLineIsCommentOrSample) {

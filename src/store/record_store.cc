@@ -255,7 +255,7 @@ Result<json::object> insert_record_with_past(SqlConn& c, const RecordType& t, co
     fts_params.reserve(fts.params.size() + 1);
     fts_params.push_back(row[0]);
     for (std::size_t i : fts.params) fts_params.push_back(row[i + 2]);  // params[i] is row[i + 2] (id, version)
-    ORDO_TRY(c.exec(fts.sql, fts_params));
+    ORDO_TRY(c.exec_at_commit(fts.sql, std::move(fts_params)));  // update_record runs it first if needed
   }
   return row_to_json(t, row);
 }
@@ -291,6 +291,9 @@ Result<json::object> update_record(SqlConn& c, const RecordType& t, std::int64_t
   }
   params.push_back(id);
   params.push_back(expected_version);
+  // The update trigger takes the old text out of the FTS index: a row created earlier in
+  // this transaction must be in it first (insert_record defers that to the commit).
+  if (c.has_deferred()) ORDO_TRY(c.run_deferred());
   ORDO_ASSIGN(auto rows, c.query("UPDATE " + t.plural + " SET " + set + " WHERE id = ? AND version = ? RETURNING " +
                                      cached_select(t),
                                  params));
@@ -315,6 +318,7 @@ Result<void> set_derived_fields(SqlConn& c, const RecordType& t, std::int64_t id
   }
   if (set.empty()) return {};
   params.push_back(id);
+  if (c.has_deferred()) ORDO_TRY(c.run_deferred());  // as in update_record: a searchable derived field
   ORDO_TRY(c.exec("UPDATE " + t.plural + " SET " + set + " WHERE id = ?", params));
   return {};
 }

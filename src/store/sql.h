@@ -12,6 +12,7 @@
 //   for (auto& row : *rows) use(std::get<std::int64_t>(row[0]));
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -75,6 +76,50 @@ class SqlConn {
     for (const auto& r : rows) fn(r);
     return {};
   }
+
+  // Statements that may wait for the end of the write transaction. The group commit turns
+  // this on for its SQLite writer (set_deferring) and runs what is still pending just
+  // before COMMIT, outside every command's SAVEPOINT. Otherwise exec_at_commit runs the
+  // statement at once. Used for the FTS5 rows of new records (record_store.cc): FTS5 writes
+  // its pending terms out as a new segment at every savepoint boundary, so indexing the N
+  // creates of a group at its end makes one segment instead of N. Code that needs them to
+  // have run (an update of a searchable column) calls run_deferred() first.
+  //
+  // The group commit brackets each command: deferred_mark() before it, and after a failed
+  // command rolled back to its SAVEPOINT, rollback_deferred(mark): the command's own
+  // statements are dropped, and those of earlier commands it ran are pending again (their
+  // effect was rolled back with it).
+  struct DeferredMark {
+    std::size_t size = 0, ran = 0;
+  };
+  Result<void> exec_at_commit(std::string sql, std::vector<SqlValue> params) {
+    if (!deferring_) {
+      ORDO_TRY(exec(sql, params));
+      return {};
+    }
+    deferred_.push_back({std::move(sql), std::move(params)});
+    return {};
+  }
+  bool has_deferred() const { return ran_ < deferred_.size(); }
+  Result<void> run_deferred() {
+    for (; ran_ < deferred_.size(); ++ran_) ORDO_TRY(exec(deferred_[ran_].first, deferred_[ran_].second));
+    return {};
+  }
+  DeferredMark deferred_mark() const { return {deferred_.size(), ran_}; }
+  void rollback_deferred(DeferredMark m) {
+    deferred_.resize(std::min(m.size, deferred_.size()));
+    ran_ = std::min(ran_, m.ran);
+  }
+  void clear_deferred() {
+    deferred_.clear();
+    ran_ = 0;
+  }
+  void set_deferring(bool on) { deferring_ = on; }
+
+ private:
+  bool deferring_ = false;
+  std::vector<std::pair<std::string, std::vector<SqlValue>>> deferred_;
+  std::size_t ran_ = 0;  // deferred_[0, ran_) have run in this transaction
 };
 
 // Errors from a connection carry ErrorKind::kInternal, except a violated UNIQUE

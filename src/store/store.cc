@@ -124,6 +124,8 @@ class GroupCommitStore final : public Store {
         stats_(stats),
         write_conn_(std::move(write_conn)),
         readers_(std::move(reader_factory), kMaxReaders) {
+    // New records' FTS5 rows wait for the end of the group (SqlConn::exec_at_commit).
+    write_conn_->set_deferring(backend == SqlBackend::kSqlite);
     writer_ = std::thread([this] { writer_loop(); });
   }
   ~GroupCommitStore() override { close(); }
@@ -138,6 +140,7 @@ class GroupCommitStore final : public Store {
       std::lock_guard g(mu_);
       if (closed_) return Error{ErrorKind::kUnavailable, "the store is shutting down", {}, {}};
       queue_.push_back(std::move(p));
+      if (stats_) stats_->write_queue.fetch_add(1, std::memory_order_relaxed);
     }
     cv_.notify_one();
     return fut.get();
@@ -176,6 +179,7 @@ class GroupCommitStore final : public Store {
           batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
+        if (stats_) stats_->write_queue.fetch_sub(static_cast<std::int64_t>(batch.size()), std::memory_order_relaxed);
       }
       run_batch(batch);
       batch.clear();
@@ -196,6 +200,7 @@ class GroupCommitStore final : public Store {
     // sub-journal, a copy of every page the command changes (an import batch of 500
     // tickets: tens of MiB), and FTS5's flush of its pending terms at the savepoint.
     const bool alone = batch.size() == 1;
+    c.clear_deferred();
     for (auto& p : batch) {
       if (!alone) {
         if (auto sp = c.exec("SAVEPOINT cmd"); !sp) {
@@ -203,22 +208,30 @@ class GroupCommitStore final : public Store {
           continue;
         }
       }
+      const SqlConn::DeferredMark mark = c.deferred_mark();
       auto r = run_guarded(p.cmd, c);
       if (!r && r.error().kind == ErrorKind::kInternal && stats_) stats_->db_errors.fetch_add(1);
       if (alone) {
         if (!r) {
           (void)c.exec("ROLLBACK");
+          c.clear_deferred();
           if (stats_) stats_->record_batch(1);
           p.done.set_value(std::move(r));
           return;
         }
       } else {
-        if (!r) (void)c.exec("ROLLBACK TO cmd");
+        if (!r) {
+          (void)c.exec("ROLLBACK TO cmd");
+          c.rollback_deferred(mark);
+        }
         (void)c.exec("RELEASE cmd");
       }
       results.push_back(std::move(r));
     }
-    auto committed = c.exec("COMMIT");
+    // What the commands deferred, outside their savepoints; if it fails, nothing commits.
+    auto deferred = c.run_deferred();
+    c.clear_deferred();
+    auto committed = deferred ? c.exec("COMMIT") : Result<std::int64_t>(deferred.error());
     if (!committed) {
       (void)c.exec("ROLLBACK");
       if (stats_) stats_->db_errors.fetch_add(1);

@@ -16,6 +16,7 @@ struct StoreStats {
   std::atomic<std::uint64_t> batches{0};
   std::atomic<std::uint64_t> commands{0};
   std::atomic<std::uint64_t> db_errors{0};
+  std::atomic<std::int64_t> write_queue{0};  // write commands waiting for the writer (a gauge)
 
   void record_batch(std::uint64_t size) {
     std::size_t i = 0;

@@ -252,6 +252,81 @@ TEST(StoreFtsTest, NewRowsAreIndexedOnceAndTheOldInsertTriggerGoes) {
   store.close();
 }
 
+// On SQLite the writer indexes a group's new records at its end (SqlConn::exec_at_commit).
+// Four commands forced into one group: a create; a create that then fails; an update of
+// the first record's title (its row must be indexed before the update trigger moves it) and
+// a create; a create and update that then fails (the third command's row, indexed inside
+// this savepoint, is pending again after the rollback). The index holds exactly what
+// committed, on both backends.
+TEST_P(StoreTest, AGroupsNewRecordsAreSearchableAndFailedCommandsLeaveNoTerms) {
+  const RecordType& t = *default_registry().by_name("incident");
+  auto create = [&](SqlConn& c, const char* title) -> Result<json::object> {
+    ORDO_ASSIGN(Change ch, validate_create(t, json::object{{"title", title}, {"impact", 2}, {"urgency", 2}}, kT0));
+    return insert_record(c, t, ch, kT0, 1);
+  };
+  auto retitle = [&](SqlConn& c, const json::object& rec, const char* title) -> Result<json::object> {
+    ORDO_ASSIGN(Change ch, validate_patch(t, declared_values(t, rec), json::object{{"title", title}}));
+    ch.status = std::string(rec.at("status").as_string());
+    return update_record(c, t, rec.at("id").as_int64(), rec.at("version").as_int64(), ch, kT0 + 1);
+  };
+  const std::uint64_t batches_before = stats_.batches.load();
+  // The writer holds the first command until the four are queued behind it, in order.
+  std::atomic<bool> holding{false};
+  std::thread holder([&] {
+    auto r = store_->write([&](SqlConn&) -> Result<bool> {
+      holding = true;
+      while (stats_.write_queue.load() < 4) std::this_thread::yield();
+      return true;
+    });
+    EXPECT_TRUE(r);
+  });
+  while (!holding) std::this_thread::yield();
+  std::vector<std::thread> cmds;
+  std::vector<std::string> outcome(4);
+  auto queue = [&](std::size_t i, std::function<Result<json::object>(SqlConn&)> fn) {
+    cmds.emplace_back([&, i, fn = std::move(fn)] {
+      auto r = store_->write(fn);
+      outcome[i] = r ? "ok" : r.error().message;
+    });
+    // Queued before the next one starts (the last releases the holder: the writer takes the
+    // four at once, and the queue may be empty again before this thread looks).
+    while (i + 1 < 4 && stats_.write_queue.load() < static_cast<std::int64_t>(i + 1)) std::this_thread::yield();
+  };
+  queue(0, [&](SqlConn& c) { return create(c, "Printer on floor 3 jams"); });
+  queue(1, [&](SqlConn& c) -> Result<json::object> {
+    ORDO_TRY(create(c, "Mailbox quota exceeded"));
+    return conflict("refused after the insert");
+  });
+  queue(2, [&](SqlConn& c) -> Result<json::object> {
+    ORDO_ASSIGN(auto found, c.query("SELECT id FROM incidents WHERE title = 'Printer on floor 3 jams'"));
+    if (found.size() != 1) return conflict("the first command's record is not visible");
+    ORDO_ASSIGN(auto printer, find_record(c, t, sql_int(found[0][0])));
+    ORDO_TRY(retitle(c, printer.value(), "Scanner on floor 3 jams"));
+    return create(c, "Laptop battery swollen");
+  });
+  queue(3, [&](SqlConn& c) -> Result<json::object> {
+    ORDO_ASSIGN(auto monitor, create(c, "Monitor flickers"));
+    ORDO_TRY(retitle(c, monitor, "Monitor flickers badly"));
+    return conflict("refused after the update");
+  });
+  holder.join();
+  for (auto& th : cmds) th.join();
+  EXPECT_EQ(outcome, (std::vector<std::string>{"ok", "refused after the insert", "ok", "refused after the update"}));
+  EXPECT_EQ(stats_.batches.load() - batches_before, 2u);  // the holder, then the four together
+  for (auto [q, n] : std::vector<std::pair<std::string, int>>{
+           {"scanner", 1}, {"printer", 0}, {"jams", 1}, {"mailbox", 0}, {"laptop", 1}, {"monitor", 0}}) {
+    auto found = list({{"q", q}, {"count", "true"}});
+    EXPECT_EQ(found.at("total"), n) << q;
+  }
+  if (GetParam() == "sqlite") {
+    auto check = store_->write([](SqlConn& c) -> Result<bool> {
+      ORDO_TRY(c.exec("INSERT INTO incidents_fts(incidents_fts, rank) VALUES ('integrity-check', 1)"));
+      return true;
+    });
+    EXPECT_TRUE(check) << check.error().message;
+  }
+}
+
 TEST_P(StoreTest, FailedCommandRollsBackOnlyItself) {
   insert("first", 1);
   auto bad = store_->write([&](SqlConn& c) -> Result<bool> {
