@@ -293,7 +293,7 @@ Result<json::object> update_record(SqlConn& c, const RecordType& t, std::int64_t
   params.push_back(expected_version);
   // The update trigger takes the old text out of the FTS index: a row created earlier in
   // this transaction must be in it first (insert_record defers that to the commit).
-  if (c.has_deferred()) ORDO_TRY(c.run_deferred());
+  ORDO_TRY(c.run_deferred());
   ORDO_ASSIGN(auto rows, c.query("UPDATE " + t.plural + " SET " + set + " WHERE id = ? AND version = ? RETURNING " +
                                      cached_select(t),
                                  params));
@@ -318,7 +318,7 @@ Result<void> set_derived_fields(SqlConn& c, const RecordType& t, std::int64_t id
   }
   if (set.empty()) return {};
   params.push_back(id);
-  if (c.has_deferred()) ORDO_TRY(c.run_deferred());  // as in update_record: a searchable derived field
+  ORDO_TRY(c.run_deferred());  // as in update_record: a searchable derived field
   ORDO_TRY(c.exec("UPDATE " + t.plural + " SET " + set + " WHERE id = ?", params));
   return {};
 }

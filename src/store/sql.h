@@ -100,7 +100,7 @@ class SqlConn {
     deferred_.push_back({std::move(sql), std::move(params)});
     return {};
   }
-  bool has_deferred() const { return ran_ < deferred_.size(); }
+  // Runs what is pending (nothing: a no-op).
   Result<void> run_deferred() {
     for (; ran_ < deferred_.size(); ++ran_) ORDO_TRY(exec(deferred_[ran_].first, deferred_[ran_].second));
     return {};
