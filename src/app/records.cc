@@ -241,9 +241,12 @@ Result<json::object> change_in(SqlConn& c, SlaEngine& sla, const HookTable& hook
   }
   std::optional<SlaEvaluation> ev;
   if (!t.sla_resolved_state.empty() && moves_sla_clock(ch, status_changed)) {
-    ORDO_ASSIGN(auto history, SlaEngine::load_history(c, t, id));
-    history.push_back({now, action, data});
-    ORDO_ASSIGN(ev, sla.evaluate(c, t, ch.values, history, now));
+    ORDO_ASSIGN(ev, sla.select_agreement(c, t, ch.values, now));
+    if (ev->agreement) {  // no agreement, no clock: the history stays unread
+      ORDO_ASSIGN(auto history, SlaEngine::load_history(c, t, id));
+      history.push_back({now, action, data});
+      SlaEngine::run_clock(*ev, t, ch.values, history);
+    }
     for (auto& [k, v] : SlaEngine::column_changes(cur, *ev)) {  // derived: in the row, not in the event
       ch.changes[k] = v;
       ch.values[k] = v.as_array()[1];

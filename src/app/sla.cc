@@ -35,13 +35,20 @@ SlaEngine::SlaEngine(const Registry& reg)
       always_(std::make_shared<const Calendar>(Calendar::twenty_four_seven())) {}
 
 Result<std::vector<HistoryEntry>> SlaEngine::load_history(SqlConn& c, const RecordType& t, std::int64_t id) {
-  ORDO_ASSIGN(auto events, events_for(c, t.name, id));
+  // What sla_timeline reads, filtered in the query: an update matters only when its
+  // changes name the priority or it moves the status ("to"). A false positive (the words in
+  // a changed text) costs a parse; a JSON-escaped quote (\") cannot make one match wrongly
+  // the other way, since every change is serialised as "field":[old,new].
+  ORDO_ASSIGN(auto rows, c.query("SELECT at, action, data FROM events WHERE record_type = ? AND record_id = ? AND "
+                                 "(action IN ('create', 'reply', 'transition') OR (action = 'update' AND "
+                                 "(data LIKE '%\"priority\"%' OR data LIKE '%\"to\"%'))) ORDER BY seq",
+                                 {t.name, id}));
   std::vector<HistoryEntry> out;
-  out.reserve(events.size());
-  for (auto& e : events) {
+  out.reserve(rows.size());
+  for (auto& r : rows) {
     boost::system::error_code ec;
-    json::value data = json::parse(e.data, ec);
-    out.push_back({e.at, std::move(e.action), !ec && data.is_object() ? std::move(data.as_object()) : json::object{}});
+    json::value data = json::parse(sql_text(r[2]), ec);
+    out.push_back({sql_int(r[0]), sql_text(r[1]), !ec && data.is_object() ? std::move(data.as_object()) : json::object{}});
   }
   return out;
 }
@@ -86,6 +93,13 @@ Result<std::shared_ptr<const AppliedAgreement>> SlaEngine::applied(SqlConn& c, s
 
 Result<SlaEvaluation> SlaEngine::evaluate(SqlConn& c, const RecordType& t, const json::object& values,
                                           std::span<const HistoryEntry> history, Instant now, bool with_segments) {
+  ORDO_ASSIGN(SlaEvaluation ev, select_agreement(c, t, values, now));
+  run_clock(ev, t, values, history, with_segments);
+  return ev;
+}
+
+Result<SlaEvaluation> SlaEngine::select_agreement(SqlConn& c, const RecordType& t, const json::object& values,
+                                                  Instant now) {
   SlaEvaluation ev;
   ev.now = now;
   auto service = opt_int(values.if_contains("service"));
@@ -117,20 +131,28 @@ Result<SlaEvaluation> SlaEngine::evaluate(SqlConn& c, const RecordType& t, const
   const auto& row = rows[*pick];
   ORDO_ASSIGN(ev.agreement, applied(c, sql_int(row[0]), sql_int(row[1]), opt_sql_int(row[5]),
                                     sql_null(row[6]) ? 0 : sql_int(row[6])));
+  return ev;
+}
+
+void SlaEngine::run_clock(SlaEvaluation& ev, const RecordType& t, const json::object& values,
+                          std::span<const HistoryEntry> history, bool with_segments) {
+  if (!ev.agreement) return;
+  const json::value* rep = values.if_contains("reported_at");
+  std::optional<Instant> reported = rep && rep->is_string() ? parse_rfc3339(rep->as_string()) : std::nullopt;
+  if (!reported) return;  // select_agreement picks none without it
   SlaTimeline tl = sla_timeline(history);
   if (tl.priority.empty())
     if (const auto* p = values.if_contains("priority"); p && p->is_string()) tl.priority = std::string(p->as_string());
   StatusModel model = status_model(t);
   auto r = evaluate_sla_clock(*ev.agreement->calendar, *ev.agreement->terms, model,
                               ClockInput{.reported_at = *reported, .priority = tl.priority, .status = tl.status,
-                                         .timeline = tl.facts, .now = now, .with_segments = with_segments});
+                                         .timeline = tl.facts, .now = ev.now, .with_segments = with_segments});
   if (!r) {
     ev.problem = r.error().fields.empty() ? r.error().message
                                           : r.error().fields[0].field + " " + r.error().fields[0].message;
-    return ev;
+    return;
   }
   ev.clock = std::move(*r);
-  return ev;
 }
 
 json::object SlaEngine::column_changes(const json::object& current, const SlaEvaluation& ev) {
@@ -229,8 +251,11 @@ Result<std::vector<std::string>> SlaEngine::refresh(SqlConn& c, const RecordType
     ORDO_TRY(c.exec("DELETE FROM sla_timers WHERE record_type = ? AND record_id = ?", {t.name, id}));
     return std::vector<std::string>{};
   }
-  ORDO_ASSIGN(auto history, load_history(c, t, id));
-  ORDO_ASSIGN(SlaEvaluation ev, evaluate(c, t, *rec, history, now));
+  ORDO_ASSIGN(SlaEvaluation ev, select_agreement(c, t, *rec, now));
+  if (ev.agreement) {
+    ORDO_ASSIGN(auto history, load_history(c, t, id));
+    run_clock(ev, t, *rec, history);
+  }
   json::object changes = column_changes(*rec, ev);
   if (!changes.empty()) {
     json::object values;

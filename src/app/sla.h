@@ -60,7 +60,10 @@ class SlaEngine {
  public:
   explicit SlaEngine(const Registry& reg);
 
-  // The ticket's stored history, oldest first.
+  // The part of the ticket's stored history the clock reads (sla_timeline), oldest first:
+  // its create, replies, transitions and the updates that change priority or status. The
+  // other updates (title, description, assignment, ...) are left in the database, so a
+  // ticket edited a thousand times costs no more to re-evaluate than one edited twice.
   static Result<std::vector<HistoryEntry>> load_history(SqlConn& c, const RecordType& t, std::int64_t id);
 
   // Evaluates the clock of a ticket whose declared values are `values` (reported_at,
@@ -68,6 +71,15 @@ class SlaEngine {
   // built only when asked for: writes and timers need the figures alone.
   Result<SlaEvaluation> evaluate(SqlConn& c, const RecordType& t, const boost::json::object& values,
                                  std::span<const HistoryEntry> history, Instant now, bool with_segments = false);
+
+  // evaluate() in two halves, for callers that read the history only when a clock runs:
+  // select_agreement finds the agreement in force (ev.agreement) or says why none applies
+  // (ev.problem); run_clock then runs that agreement's clock over `history` (nothing when
+  // ev.agreement is null).
+  Result<SlaEvaluation> select_agreement(SqlConn& c, const RecordType& t, const boost::json::object& values,
+                                         Instant now);
+  static void run_clock(SlaEvaluation& ev, const RecordType& t, const boost::json::object& values,
+                        std::span<const HistoryEntry> history, bool with_segments = false);
 
   // Brings the due queue of ticket `id` in line with `ev`, firing what is due (events
   // appended in this transaction). Returns the names of the events fired.

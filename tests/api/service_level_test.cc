@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 
 #include "api/api_fixture.h"
+#include "app/sla.h"
+#include "store/store.h"
 #include "test_db.h"
 
 namespace ordo::testing {
@@ -199,6 +201,46 @@ TEST_P(ServiceLevels, PriorityChangeSwitchesTargetsKeepingElapsed) {
   EXPECT_EQ(res.at("priority"), "P1");
   EXPECT_EQ(res.at("elapsed_seconds"), 1200);
   EXPECT_EQ(res.at("due_at"), T(kTestStart + 3600));
+}
+
+// The clock reads the create, the transitions and the updates that change the priority
+// or the status; edits of other fields stay unread (a ticket edited a thousand times
+// re-evaluates as fast as one edited twice), even when their text mentions "priority".
+TEST_P(ServiceLevels, ClockReadsOnlyTheEventsThatMoveIt) {
+  create("agreements", R"({"name":"All","kind":"sla","service":)" + std::to_string(service_id()) +
+                           R"(,"targets":{"P1":{"response":600,"resolution":3600},"P3":{"response":3600,"resolution":28800}}})");
+  std::int64_t id = incident(service_id(), customer_id()).at("id").as_int64();
+  std::int64_t version = 1;
+  auto patch = [&](const std::string& body) {
+    auto r = client().patch(id_path("incidents", id), body.substr(0, body.size() - 1) + R"(,"version":)" +
+                                                          std::to_string(version) + "}");
+    ASSERT_EQ(r.status, 200) << r.body;
+    version = r.json().at("version").as_int64();
+  };
+  clock().advance(100);
+  patch(R"({"title":"The \"priority\" mailbox is slow"})");
+  patch(R"({"description":"to: all staff"})");
+  clock().advance(100);
+  ASSERT_EQ(move(id, "in_progress").status, 200);
+  version = client().get(id_path("incidents", id)).json().at("version").as_int64();
+  clock().advance(100);
+  patch(R"({"impact":1,"urgency":1})");  // P3 → P1 at +300 s
+  for (int i = 0; i < 5; ++i) patch(R"({"description":"still looking )" + std::to_string(i) + R"("})");
+  clock().advance(100);
+  ASSERT_EQ(move(id, "pending_customer").status, 200);
+
+  const RecordType& t = *app().registry().by_plural("incidents");
+  auto history = app().store().read([&](SqlConn& c) { return SlaEngine::load_history(c, t, id); });
+  ASSERT_TRUE(history) << history.error().message;
+  std::vector<std::string> actions;
+  for (const auto& e : *history) actions.push_back(e.action);
+  EXPECT_EQ(actions, (std::vector<std::string>{"create", "transition", "update", "transition"}));
+
+  // The figures are those of the full history: P1's targets since +300 s, paused at +400 s.
+  const json::object res = target(sla(id), "resolution");
+  EXPECT_EQ(res.at("priority"), "P1");
+  EXPECT_EQ(res.at("elapsed_seconds"), 400);
+  EXPECT_EQ(res.at("state"), "paused");
 }
 
 TEST_P(ServiceLevels, DueQueueFiresEachEventOnceAcrossRestartsAndNodes) {
