@@ -14,12 +14,15 @@
 -- for a known entry (or nil to skip it this turn).
 --
 -- Environment: ORDO_TOKEN, ORDO_MIN_ID, ORDO_MAX_ID (ids that exist), ORDO_POOL (entries per
--- thread, default 64).
+-- thread, default 64), ORDO_POOL_FRESH (set: the incidents were never written since their
+-- create, so each starts known at version 1 in status new, without a GET; a wrong guess
+-- costs one 412 and a GET).
 
 local token = required_env("ORDO_TOKEN")
 local min_id = tonumber(required_env("ORDO_MIN_ID"))
 local max_id = tonumber(required_env("ORDO_MAX_ID"))
 local pool_size = tonumber(os.getenv("ORDO_POOL") or "64")
+local fresh = (os.getenv("ORDO_POOL_FRESH") or "") ~= ""
 
 local entries = {}   -- id -> {version=, status=, inflight=}
 local order = {}     -- the ids, for round robin
@@ -35,7 +38,11 @@ function init(args)
                           thread_id or 1, first, last, max_id))
    end
    for id = first, last do
-      entries[id] = { inflight = false }
+      if fresh then
+         entries[id] = { inflight = false, version = 1, status = "new" }
+      else
+         entries[id] = { inflight = false }
+      end
       table.insert(order, id)
    end
 end
