@@ -35,10 +35,11 @@ SlaEngine::SlaEngine(const Registry& reg)
       always_(std::make_shared<const Calendar>(Calendar::twenty_four_seven())) {}
 
 Result<std::vector<HistoryEntry>> SlaEngine::load_history(SqlConn& c, const RecordType& t, std::int64_t id) {
-  // What sla_timeline reads, filtered in the query: an update matters only when its
-  // changes name the priority or it moves the status ("to"). A false positive (the words in
-  // a changed text) costs a parse; a JSON-escaped quote (\") cannot make one match wrongly
-  // the other way, since every change is serialised as "field":[old,new].
+  // What sla_timeline (domain/sla_history.cc) reads, filtered in the query — keep the two
+  // in step. An update matters only when its changes name the priority or it moves the
+  // status ("to"); both keys are always serialised with their quotes ("priority":[old,new]),
+  // so no such update is missed. A false positive (the word in quotes inside a changed
+  // text) only costs a parse: sla_timeline ignores it.
   ORDO_ASSIGN(auto rows, c.query("SELECT at, action, data FROM events WHERE record_type = ? AND record_id = ? AND "
                                  "(action IN ('create', 'reply', 'transition') OR (action = 'update' AND "
                                  "(data LIKE '%\"priority\"%' OR data LIKE '%\"to\"%'))) ORDER BY seq",

@@ -14,6 +14,9 @@ std::string str_or_empty(const json::value* v) {
 }
 }  // namespace
 
+// The actions read here (create, reply, update with a priority or status change,
+// transition) are also the filter of SlaEngine::load_history's query (src/app/sla.cc):
+// an action added here must be added there.
 SlaTimeline sla_timeline(std::span<const HistoryEntry> history) {
   SlaTimeline tl;
   Instant last = history.empty() ? 0 : history.front().at;
