@@ -34,6 +34,7 @@ Result<std::unique_ptr<App>> App::open(const AppOptions& options) {
   Impl& im = *app->impl_;
   im.options = options;
   im.clock = options.clock ? options.clock : &im.system_clock;
+  im.tokens.set_ttl(options.auth_cache_seconds);
   im.registry = &default_registry();
   ORDO_ASSIGN(im.store, Store::open(options.db_url, &im.stats));
   ORDO_ASSIGN(bool exists, im.store->read([](SqlConn& c) { return schema_exists(c); }));

@@ -77,6 +77,10 @@ struct AppOptions {
   const Clock* clock = nullptr;           // defaults to the system clock
   std::int64_t session_idle_seconds = 8 * 3600;
   std::int64_t session_absolute_seconds = 7 * 24 * 3600;
+  // How long an API token, once checked, is trusted without reading it again (app/token_cache.h).
+  // Changes through this process apply at once; those made by another process (the CLI,
+  // another node) at most this late. 0: read the token on every request.
+  std::int64_t auth_cache_seconds = 2;
   bool fast_password_hashing = false;     // tests only: argon2id with minimum cost
   LdapOptions ldap;                       // users with auth = "ldap" bind here when set
   IncidentOptions incident;

@@ -8,6 +8,7 @@
 #include "app/app.h"
 #include "app/sla.h"
 #include "app/throttle.h"
+#include "app/token_cache.h"
 #include "store/event_log.h"
 #include "store/store.h"
 
@@ -25,6 +26,7 @@ struct App::Impl {
   StoreStats stats;
   std::unique_ptr<Store> store;
   LoginThrottle throttle;
+  TokenCache tokens;  // API tokens checked in the last options.auth_cache_seconds
   std::unique_ptr<SlaEngine> sla;
   std::unique_ptr<HookTable> hooks;  // process hooks (app/hooks.h)
 };

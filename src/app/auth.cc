@@ -201,6 +201,7 @@ Result<void> App::revoke_token(const Principal& p, std::int64_t id) {
     return true;
   });
   if (!r) return r.take_error();
+  impl_->tokens.invalidate();  // after the commit: no request re-reads the token as valid
   return {};
 }
 
@@ -248,6 +249,8 @@ Result<Principal> App::authenticate_bearer(std::string_view token) {
   if (token.size() < 10 || token.size() > 200) return no_auth("invalid API token");
   std::string h = sha256_hex(token);
   Instant now = impl_->clock->now();
+  if (auto cached = impl_->tokens.find(h, now)) return std::move(*cached);
+  std::uint64_t generation = impl_->tokens.generation();
   ORDO_ASSIGN(auto rows, impl_->store->read([&](SqlConn& c) {
     return c.query(std::string("SELECT ") + kUserCols +
                        ", t.read_only, t.expires_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
@@ -261,6 +264,9 @@ Result<Principal> App::authenticate_bearer(std::string_view token) {
   if (sql_int(r[5]) != 0 || expired || revoked) return no_auth("invalid API token");
   Principal p = principal_from(r, 0);
   p.read_only = sql_int(r[6]) != 0;
+  std::optional<Instant> expires_at;
+  if (!std::holds_alternative<std::monostate>(r[7])) expires_at = sql_int(r[7]);
+  impl_->tokens.put(h, p, expires_at, now, generation);
   return p;
 }
 

@@ -261,7 +261,7 @@ Result<json::object> App::patch_user(const Principal& p, std::int64_t id, const 
   if (self && !roles_text.empty() && roles_text.find("admin") == std::string::npos && admin)
     return field_error("roles", "you cannot take the admin role from yourself");
   Instant now = impl_->clock->now();
-  return impl_->store->write([&](SqlConn& c) -> Result<json::object> {
+  auto updated = impl_->store->write([&](SqlConn& c) -> Result<json::object> {
     ORDO_ASSIGN(auto before, c.query(std::string("SELECT ") + kCols + " FROM users WHERE id = ?", {id}));
     if (before.empty()) return not_found("no user with id " + std::to_string(id));
     ORDO_TRY(check_refs(c, sets, id));
@@ -293,6 +293,10 @@ Result<json::object> App::patch_user(const Principal& p, std::int64_t id, const 
     ORDO_TRY(append_event(c, {now, p.user_id, p.username, "user", id, action, json::object{{"changes", changes}}}));
     return u;
   });
+  // Roles, organisation and disabled travel with a cached token (app/token_cache.h): after
+  // the commit, so that no request re-caches the old user.
+  if (updated) impl_->tokens.invalidate();
+  return updated;
 }
 
 Result<void> App::set_password(const Principal& p, std::int64_t id, const json::object& body) {

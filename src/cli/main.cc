@@ -42,6 +42,7 @@ struct Settings {
   std::size_t body_limit = 1 << 20;
   std::string static_dir;
   std::int64_t sla_timer_ms = 1000;  // [jobs] sla_interval_ms: how often the SLA due queue is read
+  std::int64_t auth_cache_seconds = 2;  // [server] auth_cache_seconds (app/token_cache.h)
   ordo::LdapOptions ldap;
   ordo::IncidentOptions incident;  // [incident] auto_close_days, major_priority
   ordo::AttachmentOptions attachments;  // [attachments] max_bytes
@@ -66,6 +67,10 @@ bool apply_config_file(Settings& s, const std::string& path, bool required, bool
     if (auto v = t["server"]["io_threads"].value<int64_t>()) s.io_threads = static_cast<std::size_t>(*v);
     if (auto v = t["server"]["body_limit"].value<int64_t>()) s.body_limit = static_cast<std::size_t>(*v);
     if (auto v = t["server"]["static_dir"].value<std::string>()) s.static_dir = *v;
+    if (auto v = t["server"]["auth_cache_seconds"].value<int64_t>()) {
+      if (*v < 0 || *v > 300) throw std::invalid_argument("[server] auth_cache_seconds must be 0 (off) to 300");
+      s.auth_cache_seconds = *v;
+    }
     if (auto v = t["jobs"]["sla_interval_ms"].value<int64_t>(); v && *v >= 10) s.sla_timer_ms = *v;
     if (auto v = t["ldap"]["url"].value<std::string>()) s.ldap.url = *v;
     if (auto v = t["ldap"]["user_dn_template"].value<std::string>()) s.ldap.user_dn_template = *v;
@@ -526,7 +531,11 @@ int main(int argc, char** argv) {
     // SQLite answers a point read in microseconds from this process: run those on the I/O
     // threads (server.h). A PostgreSQL read is a network round trip; it stays on the workers.
     so.quick_reads_inline = s.db.rfind("sqlite:", 0) == 0;
-    auto app = ordo::App::open({.db_url = s.db, .ldap = s.ldap, .incident = s.incident, .attachments = s.attachments});
+    auto app = ordo::App::open({.db_url = s.db,
+                                .auth_cache_seconds = s.auth_cache_seconds,
+                                .ldap = s.ldap,
+                                .incident = s.incident,
+                                .attachments = s.attachments});
     if (!app) return fail(app.error());
     ordo::Server server(**app, so);
     auto port = server.start();

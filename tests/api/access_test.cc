@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/api_fixture.h"
+#include "store/store.h"
 #include "test_db.h"
 
 namespace ordo::testing {
@@ -199,6 +200,54 @@ TEST_P(Access, PasswordsChangeWithTheCurrentOneAndEndSessions) {
   EXPECT_EQ(anonymous().post("/api/v1/auth/login", R"({"username":"changer","password":"a brand new password"})").status, 200);
   EXPECT_EQ(client().post(url, R"({"password":"reset by the admin"})").status, 204);
 }
+
+// A checked API token is trusted for AppOptions::auth_cache_seconds (app/token_cache.h):
+// changes through this server apply at once, the others (the CLI, another node) at most
+// that late.
+TEST_P(Access, RoleChangesThroughTheApiApplyToACheckedTokenAtOnce) {
+  auto [id, tok] = user("climber", "agent");
+  auto c = as(tok);
+  const std::string body = R"({"username":"made_by_climber","password":"long enough password","roles":["agent"]})";
+  EXPECT_EQ(c.post("/api/v1/users", body).status, 403);
+  ASSERT_EQ(client().patch("/api/v1/users/" + std::to_string(id), R"({"roles":["admin"]})").status, 200);
+  EXPECT_EQ(c.post("/api/v1/users", body).status, 201) << "the cached agent principal was dropped";
+  ASSERT_EQ(client().patch("/api/v1/users/" + std::to_string(id), R"({"roles":["agent"]})").status, 200);
+  EXPECT_EQ(c.post("/api/v1/users", R"({"username":"second","password":"long enough password","roles":["agent"]})").status, 403);
+}
+
+TEST_P(Access, ATokenRevokedByAnotherProcessStopsWorkingWithinTheAuthCacheTtl) {
+  auto [id, tok] = user("remote", "agent");
+  auto c = as(tok);
+  ASSERT_EQ(c.get("/api/v1/me").status, 200);
+  // What `ordo` on another node does: the row changes and this process is not told.
+  auto revoked = app().store().write([&, id = id](SqlConn& sc) {
+    return sc.exec("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?", {clock().now(), id});
+  });
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(c.get("/api/v1/me").status, 200) << "trusted for auth_cache_seconds (2 by default)";
+  clock().advance(1);
+  EXPECT_EQ(c.get("/api/v1/me").status, 200);
+  clock().advance(1);
+  EXPECT_EQ(c.get("/api/v1/me").status, 401);
+}
+
+class AccessUncached : public Access {
+ protected:
+  void configure(AppOptions& o) override { o.auth_cache_seconds = 0; }
+};
+
+TEST_P(AccessUncached, WithoutTheCacheEveryRequestReadsTheToken) {
+  auto [id, tok] = user("remote", "agent");
+  auto c = as(tok);
+  ASSERT_EQ(c.get("/api/v1/me").status, 200);
+  ASSERT_TRUE(app().store().write([&, id = id](SqlConn& sc) {
+    return sc.exec("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?", {clock().now(), id});
+  }));
+  EXPECT_EQ(c.get("/api/v1/me").status, 401);
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, AccessUncached, ::testing::ValuesIn(backends()),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
 
 INSTANTIATE_TEST_SUITE_P(Db, Access, ::testing::ValuesIn(backends()),
                          [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });

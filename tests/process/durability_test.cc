@@ -231,6 +231,12 @@ TEST(Cli, FlagsBeatEnvironmentBeatConfigFile) {
   auto broken = run_command({ORDO_BINARY, "audit", "verify", "--config", cfg});
   EXPECT_NE(broken.first, 0);
   EXPECT_NE(broken.second.find(cfg), std::string::npos) << "names the broken file: " << broken.second;
+  std::ofstream(cfg) << "db = \"" << good << "\"\n[server]\nauth_cache_seconds = -1\n";
+  auto out_of_range = run_command({ORDO_BINARY, "audit", "verify", "--config", cfg});
+  EXPECT_NE(out_of_range.first, 0);
+  EXPECT_NE(out_of_range.second.find("auth_cache_seconds must be 0 (off) to 300"), std::string::npos) << out_of_range.second;
+  std::ofstream(cfg) << "db = \"" << good << "\"\n[server]\nauth_cache_seconds = 0\n";
+  EXPECT_EQ(run_command({ORDO_BINARY, "audit", "verify", "--config", cfg}).first, 0);
   std::remove(cfg.c_str());
   auto version = run_command({ORDO_BINARY, "version"});
   EXPECT_EQ(version.first, 0);
