@@ -1,14 +1,18 @@
 #include "http/access_log.h"
 
+#include <cerrno>
+#include <chrono>
 #include <memory>
 #include <mutex>
+
+#include <unistd.h>
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 #include <fmt/format.h>
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 namespace ordo {
@@ -22,21 +26,63 @@ std::string members(const boost::json::object& o) {
 
 std::string quoted(std::string_view s) { return boost::json::serialize(boost::json::string(s)); }
 
+class BufferedFdSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  BufferedFdSink(int fd, std::size_t flush_bytes) : fd_(fd), flush_bytes_(flush_bytes) { buf_.reserve(flush_bytes); }
+  ~BufferedFdSink() override {
+    std::lock_guard lock(mutex_);
+    write_out();
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    buf_.append(line.data(), line.size());
+    if (buf_.size() >= flush_bytes_) write_out();
+  }
+  void flush_() override { write_out(); }
+
+ private:
+  void write_out() {
+    std::size_t done = 0;
+    while (done < buf_.size()) {
+      ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // nowhere to log to (a closed stderr): the lines are dropped, as spdlog would
+      done += static_cast<std::size_t>(n);
+    }
+    buf_.clear();
+  }
+  int fd_;
+  std::size_t flush_bytes_;
+  std::string buf_;
+};
+
 std::shared_ptr<spdlog::logger> logger() {
   static std::once_flag once;
   static std::shared_ptr<spdlog::logger> fallback;
   if (auto registered = spdlog::get(std::string(kHttpLoggerName))) return registered;
   std::call_once(once, [] {
-    auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-    fallback = std::make_shared<spdlog::logger>(std::string(kHttpLoggerName), std::move(sink));
+    fallback = std::make_shared<spdlog::logger>(std::string(kHttpLoggerName), make_buffered_fd_sink(STDERR_FILENO));
     fallback->set_formatter(std::make_unique<spdlog::pattern_formatter>(
         R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc));
     fallback->flush_on(spdlog::level::warn);
+    try {
+      spdlog::register_logger(fallback);  // for flush_every, which flushes registered loggers
+    } catch (const spdlog::spdlog_ex&) {
+      // registered by someone else meanwhile: theirs is used from the next line on
+    }
+    spdlog::flush_every(std::chrono::seconds(1));
   });
   return fallback;
 }
 
 }  // namespace
+
+std::shared_ptr<spdlog::sinks::sink> make_buffered_fd_sink(int fd, std::size_t flush_bytes) {
+  return std::make_shared<BufferedFdSink>(fd, flush_bytes);
+}
 
 std::string format_request_fields(const RequestLogEntry& e) {
   // Numbers by hand: Boost.JSON would print the duration in exponent notation.

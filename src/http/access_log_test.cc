@@ -1,7 +1,12 @@
 #include "http/access_log.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <spdlog/logger.h>
+#include <spdlog/pattern_formatter.h>
 
 namespace ordo {
 namespace {
@@ -25,6 +30,62 @@ TEST(AccessLogTest, EventValuesAreEscaped) {
   auto o = boost::json::parse("{" + fields + "}").as_object();
   EXPECT_EQ(o.at("msg").as_string(), "handler threw");
   EXPECT_EQ(o.at("error").as_string(), "bad \"x\"\n");
+}
+
+// What has reached the read end of a non-blocking pipe so far.
+std::string drain(int fd) {
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  return out;
+}
+
+class BufferedSink : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::pipe(fds_), 0);
+    ASSERT_EQ(::fcntl(fds_[0], F_SETFL, O_NONBLOCK), 0);
+  }
+  void TearDown() override {
+    ::close(fds_[0]);
+    ::close(fds_[1]);
+  }
+  std::shared_ptr<spdlog::logger> logger(std::size_t flush_bytes) {
+    auto l = std::make_shared<spdlog::logger>("test", make_buffered_fd_sink(fds_[1], flush_bytes));
+    l->set_formatter(std::make_unique<spdlog::pattern_formatter>("%v"));
+    l->flush_on(spdlog::level::warn);
+    return l;
+  }
+  int fds_[2] = {-1, -1};
+};
+
+TEST_F(BufferedSink, HoldsLinesUntilFlushedThenWritesThemInOrder) {
+  auto l = logger(1 << 20);
+  l->info("one");
+  l->info("two");
+  EXPECT_EQ(drain(fds_[0]), "");
+  l->flush();
+  EXPECT_EQ(drain(fds_[0]), "one\ntwo\n");
+  l->flush();
+  EXPECT_EQ(drain(fds_[0]), "") << "nothing is written twice";
+}
+
+TEST_F(BufferedSink, AWarningGoesOutAtOnceWithWhatCameBefore) {
+  auto l = logger(1 << 20);
+  l->info("request");
+  l->warn("trouble");
+  EXPECT_EQ(drain(fds_[0]), "request\ntrouble\n");
+}
+
+TEST_F(BufferedSink, WritesWhenTheBufferFillsAndWhenDestroyed) {
+  auto l = logger(10);
+  l->info("12345");
+  EXPECT_EQ(drain(fds_[0]), "");
+  l->info("67890");  // 12 bytes now
+  EXPECT_EQ(drain(fds_[0]), "12345\n67890\n");
+  l->info("last");
+  l.reset();
+  EXPECT_EQ(drain(fds_[0]), "last\n");
 }
 
 }  // namespace
