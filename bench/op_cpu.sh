@@ -10,6 +10,8 @@
 #   for i in 1 2 3; do bench/op_cpu.sh /tmp/ordo-before get; bench/op_cpu.sh build/ordo get; done
 #
 # OP_CPU_CONFIG=FILE serves with `--config FILE` (A/B of one binary's settings);
+# OP_CPU_SQL='…' runs that SQL on the fresh database before serving (sqlite3 CLI: schema
+# experiments such as dropping an index);
 # OP_CPU_PERF=FILE records the measured run with `perf record --call-graph dwarf` into FILE.
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 ORDO_BINARY [create|get] [SECONDS] [CONNECTIONS]" >&2; exit 2; }
@@ -23,6 +25,7 @@ cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$W"; }
 trap cleanup EXIT
 python3 -c 'import secrets; print(secrets.token_hex(16))' >"$W/pw"
 "$BIN" init --db "sqlite:$W/o.db" --admin-user bench --admin-password-file "$W/pw" >"$W/init.log" 2>&1
+if [ -n "${OP_CPU_SQL:-}" ]; then sqlite3 "$W/o.db" "$OP_CPU_SQL"; fi
 "$BIN" serve --db "sqlite:$W/o.db" --listen 127.0.0.1:0 ${OP_CPU_CONFIG:+--config "$OP_CPU_CONFIG"} >"$W/out" 2>"$W/log" &
 PID=$!
 P=
