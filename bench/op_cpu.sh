@@ -5,7 +5,8 @@
 # service, then `wrk -t2 -c CONNECTIONS -d SECONDS` (defaults: create, 10 s, 64) of
 # bench/wrk/create_incident.lua — or, for get, 3 s of creates at 16 connections first and
 # then bench/wrk/get_incident.lua over them; prints requests/s and the server's user+system
-# CPU (from /proc/PID/stat) per request of the measured run. Alternate the binaries:
+# CPU (from /proc/PID/stat) per request of the measured run, and that of its busiest thread
+# (the SQLite writer, for writes). Alternate the binaries:
 #
 #   for i in 1 2 3; do bench/op_cpu.sh /tmp/ordo-before get; bench/op_cpu.sh build/ordo get; done
 #
@@ -46,6 +47,9 @@ ORG=$(curl -sf "${A[@]}" -d '{"name":"Bench Co","kind":"customer"}' "$B/api/v1/o
 SVC=$(curl -sf "${A[@]}" -d '{"name":"Bench"}' "$B/api/v1/services" | jget id)
 export ORDO_TOKEN=$TOK ORDO_SERVICE_ID=$SVC ORDO_CUSTOMER_ID=$ORG
 cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+# utime+stime per thread ("TID TICKS" lines): the busiest thread (on SQLite writes, the
+# writer) bounds throughput on its own.
+threads() { for f in /proc/"$PID"/task/*/stat; do awk '{print $1, $14 + $15}' "$f"; done 2>/dev/null; }
 requests() { N=$(grep '^{"requests"' "$W/wrk" | jget requests); [ "$N" -gt 0 ] || { cat "$W/wrk" >&2; exit 1; }; }
 SCRIPT=create_incident.lua
 if [ "$OP" = get ]; then
@@ -60,10 +64,13 @@ if [ -n "${OP_CPU_PERF:-}" ]; then
   PERF=$!
   sleep 0.5
 fi
+threads >"$W/t0"
 t0=$(cpu)
 wrk -t2 -c"$C" -d"${D}s" -s "$HERE/wrk/$SCRIPT" "$B" >"$W/wrk" 2>&1
 t1=$(cpu)
+threads >"$W/t1"
 if [ -n "$PERF" ]; then kill -INT "$PERF"; wait "$PERF" || true; fi
 requests
 HZ=$(getconf CLK_TCK)
-echo "$(basename "$BIN") $OP@$C: $N in ${D}s, $((N / D))/s, server CPU $(((t1 - t0) * 1000000 / HZ / N)) µs per request"
+BUSIEST=$(awk 'NR == FNR { a[$1] = $2; next } { d = $2 - a[$1]; if (d > m) m = d } END { print m + 0 }' "$W/t0" "$W/t1")
+echo "$(basename "$BIN") $OP@$C: $N in ${D}s, $((N / D))/s, server CPU $(((t1 - t0) * 1000000 / HZ / N)) µs per request, busiest thread $((BUSIEST * 1000000 / HZ / N)) µs"

@@ -403,7 +403,7 @@ Result<BenchDataReport> generate_bench_data(App& app, const BenchDataOptions& o)
         // The ticket's history goes into the chain before anything its timers announce.
         ORDO_TRY(append_events(c, pending));
         pending.clear();
-        ORDO_ASSIGN(auto fired, engine.sync_timers(c, t, ids[i], *p.timers));
+        ORDO_ASSIGN(auto fired, engine.sync_timers(c, t, ids[i], *p.timers, /*inserted=*/true));
         events += static_cast<std::int64_t>(fired.size());
         ++open;
       }

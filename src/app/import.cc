@@ -139,6 +139,17 @@ Result<ImportWritten> write_import(Store& store, SlaEngine& sla, const Clock& cl
     return store.write([&](SqlConn& c) -> Result<std::vector<std::string>> {
       std::vector<std::string> out;
       out.reserve(b.items.size());
+      // The batch's histories go into the chain in one append at the end (per ticket, the
+      // chain's lock, head read and head update were three more statements each — round
+      // trips on PostgreSQL), and after them what the tickets' timers announce, so each
+      // ticket's history still comes before its announcements.
+      std::vector<NewEvent> events;
+      struct Timers {
+        std::size_t line;
+        std::int64_t id;
+        SlaEvaluation ev;
+      };
+      std::vector<Timers> timers;
       for (std::size_t i = b.from; i < b.to; ++i) {
         b.current = i;
         auto& [number, plan] = b.items[i - b.from];
@@ -157,15 +168,17 @@ Result<ImportWritten> write_import(Store& store, SlaEngine& sla, const Clock& cl
         ORDO_ASSIGN(json::object rec, insert_record_with_past(c, t, plan.record, number, plan.created_at,
                                                               plan.updated_at, p.user_id));
         const std::int64_t id = rec.at("id").as_int64();
-        std::vector<NewEvent> events;
-        events.reserve(history.size());
         for (auto& h : history) {
           if (h.action == "create") h.data["number"] = rec.at("number");
           events.push_back({h.at, p.user_id, p.username, t.name, id, std::move(h.action), std::move(h.data)});
         }
-        ORDO_TRY(append_events(c, events));
-        if (ev) ORDO_TRY(sla.sync_timers(c, t, id, *ev));
+        if (ev) timers.push_back({i, id, std::move(*ev)});
         out.emplace_back(rec.at("number").as_string());
+      }
+      ORDO_TRY(append_events(c, events));
+      for (auto& tm : timers) {
+        b.current = tm.line;
+        ORDO_TRY(sla.sync_timers(c, t, tm.id, tm.ev, /*inserted=*/true));
       }
       return out;
     });

@@ -187,7 +187,7 @@ Result<json::object> App::create(const Principal& p, const RecordType& t, const 
     data["number"] = r.at("number");
     std::int64_t id = r.at("id").as_int64();
     ORDO_TRY(append_event(c, {now, p.user_id, p.username, t.name, id, "create", std::move(data)}));
-    if (ev) ORDO_TRY(sla.sync_timers(c, t, id, *ev));
+    if (ev) ORDO_TRY(sla.sync_timers(c, t, id, *ev, /*inserted=*/true));
     ctx.id = id;
     ORDO_TRY(hooks.run_after(ctx, ch, r));
     return r;

@@ -169,10 +169,13 @@ json::object SlaEngine::column_changes(const json::object& current, const SlaEva
 }
 
 Result<std::vector<std::string>> SlaEngine::sync_timers(SqlConn& c, const RecordType& t, std::int64_t id,
-                                                        const SlaEvaluation& ev) {
+                                                        const SlaEvaluation& ev, bool inserted) {
   std::vector<std::string> fired_names;
-  ORDO_ASSIGN(auto rows, c.query("SELECT due_at, fired FROM sla_timers WHERE record_type = ? AND record_id = ?",
-                                 {t.name, id}));
+  SqlRows rows;
+  if (!inserted) {
+    ORDO_ASSIGN(rows, c.query("SELECT due_at, fired FROM sla_timers WHERE record_type = ? AND record_id = ?",
+                              {t.name, id}));
+  }
   const bool have_row = !rows.empty();
   const std::optional<Instant> old_due = have_row ? opt_sql_int(rows[0][0]) : std::nullopt;
   const std::int64_t old_fired = have_row ? sql_int(rows[0][1]) : 0;

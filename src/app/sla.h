@@ -82,9 +82,11 @@ class SlaEngine {
                         std::span<const HistoryEntry> history, bool with_segments = false);
 
   // Brings the due queue of ticket `id` in line with `ev`, firing what is due (events
-  // appended in this transaction). Returns the names of the events fired.
+  // appended in this transaction). Returns the names of the events fired. `inserted`: the
+  // ticket was inserted in this transaction, so it has no due-queue row to read yet (one
+  // query less per create: on PostgreSQL a round trip on the writer).
   Result<std::vector<std::string>> sync_timers(SqlConn& c, const RecordType& t, std::int64_t id,
-                                               const SlaEvaluation& ev);
+                                               const SlaEvaluation& ev, bool inserted = false);
 
   // Re-evaluates ticket `id` at `now` from its stored state and history, writes its sla_*
   // fields when they changed (without a new version: they are derived) and syncs its timers.

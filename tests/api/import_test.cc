@@ -170,6 +170,43 @@ TEST_P(ImportTest, HistoryKeepsItsOriginalTimesAndTheSlaClockReadsIt) {
   EXPECT_TRUE(chain->ok) << chain->problem;
 }
 
+// A batch's histories are chained together (import.cc): every ticket's own history still
+// comes before what its SLA timers announce.
+TEST_P(ImportTest, AnOpenBreachedTicketsHistoryComesBeforeItsAnnouncements) {
+  std::int64_t svc = service_id();
+  customer_id();
+  json::object hours;
+  for (const char* d : {"mon", "tue", "wed", "thu", "fri"}) hours[d] = json::array{json::array{"09:00", "17:00"}};
+  std::int64_t cal = create("calendars", json::serialize(json::object{{"name", "Office"}, {"timezone", "UTC"}, {"hours", hours}}))
+                         .at("id").as_int64();
+  create("agreements", json::serialize(json::object{{"name", "Email SLA"}, {"kind", "sla"}, {"service", svc}, {"calendar", cal},
+                                                    {"targets", json::object{{"P3", {{"response", 3600}, {"resolution", 28800}}},
+                                                                             {"P4", {{"response", 7200}, {"resolution", 28800}}}}}}));
+  clock().set(*parse_rfc3339("2026-03-04T12:00:00Z"));
+  auto open = [](const std::string& number) {
+    return R"({"number":")" + number + R"(","title":"Mail slow","service":"Email","customer":"Acme","impact":2,"urgency":2,)"
+           R"("reported_at":"2026-02-27T16:00:00Z","timeline":[{"at":"2026-02-27T16:10:00Z","priority":"P4"}]})" "\n";
+  };
+  auto r = import(open("EXT-7") + open("EXT-8"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json().at("batches"), 1);
+  for (const char* number : {"EXT-7", "EXT-8"}) {
+    json::value inc = by_number(number);
+    ASSERT_TRUE(inc.is_object()) << number;
+    EXPECT_EQ(inc.at("response_breached"), true) << number;
+    EXPECT_EQ(inc.at("resolution_breached"), true) << number;
+    auto h = client().get("/api/v1/incidents/" + std::to_string(inc.at("id").as_int64()) + "/history");
+    ASSERT_EQ(h.status, 200) << h.body;
+    const json::value history = h.json();
+    std::vector<std::string> actions;
+    for (const auto& e : history.at("items").as_array()) actions.emplace_back(e.at("action").as_string());
+    EXPECT_EQ(actions, (std::vector<std::string>{"create", "update", "sla.breached", "sla.breached"})) << number << ": " << h.body;
+  }
+  auto chain = app().verify_audit_chain();
+  ASSERT_TRUE(chain);
+  EXPECT_TRUE(chain->ok) << chain->problem;
+}
+
 TEST_P(ImportTest, KeepsGivenNumbersAndNumbersTheRest) {
   service_id();
   customer_id();
