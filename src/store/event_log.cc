@@ -73,14 +73,21 @@ Event to_event(const SqlRow& r) {
 template <typename E, typename DataText>
 Result<std::int64_t> append_chain(SqlConn& c, std::span<const E> events, DataText data_text) {
   if (events.empty()) return std::int64_t{0};
-  if (c.backend() == SqlBackend::kPostgres) {
-    // One chain across all connections: serialise appenders until commit.
-    ORDO_ASSIGN(auto locked, c.query("SELECT pg_advisory_xact_lock(727274)"));
-    (void)locked;
+  std::int64_t seq = 0;
+  std::string prev;
+  if (const auto& cached = c.cached_chain_head()) {  // an earlier command of this transaction appended
+    seq = cached->seq;
+    prev = cached->hash;
+  } else {
+    if (c.backend() == SqlBackend::kPostgres) {
+      // One chain across all connections: serialise appenders until commit.
+      ORDO_ASSIGN(auto locked, c.query("SELECT pg_advisory_xact_lock(727274)"));
+      (void)locked;
+    }
+    ORDO_ASSIGN(auto head, c.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
+    seq = head.empty() ? 0 : sql_int(head[0][0]);
+    prev = head.empty() ? kGenesisHash : sql_text(head[0][1]);
   }
-  ORDO_ASSIGN(auto head, c.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
-  std::int64_t seq = head.empty() ? 0 : sql_int(head[0][0]);
-  std::string prev = head.empty() ? kGenesisHash : sql_text(head[0][1]);
   const std::int64_t first = seq + 1;
   // Bulk writers' many events go 100 rows per INSERT (1,000 parameters). A few events (a
   // command's, one imported ticket's) go one row per INSERT on SQLite: a multi-row INSERT is a
@@ -113,6 +120,7 @@ Result<std::int64_t> append_chain(SqlConn& c, std::span<const E> events, DataTex
       "INSERT INTO ordo_meta (key, value) VALUES ('chain_head', ?) "
       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       {std::to_string(seq) + " " + prev}));
+  c.remember_chain_head(seq, std::move(prev));
   return first;
 }
 

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -116,7 +117,29 @@ class SqlConn {
   }
   void set_deferring(bool on) { deferring_ = on; }
 
+  // The hash chain's head as this write transaction left it (store/event_log.cc), so that
+  // a group's appends after its first skip the head query — and on PostgreSQL the advisory
+  // lock, which the transaction holds already: two round trips per command. Off unless
+  // the group commit turns it on for its writer, which forgets the head at every BEGIN
+  // (another process or node may have appended since) and after a command rolled back to
+  // its savepoint (its events, and on PostgreSQL the lock it took, are gone).
+  struct ChainHead {
+    std::int64_t seq = 0;
+    std::string hash;
+  };
+  void set_caching_chain_head(bool on) {
+    caching_chain_head_ = on;
+    chain_head_.reset();
+  }
+  const std::optional<ChainHead>& cached_chain_head() const { return chain_head_; }
+  void remember_chain_head(std::int64_t seq, std::string hash) {
+    if (caching_chain_head_) chain_head_ = ChainHead{seq, std::move(hash)};
+  }
+  void forget_chain_head() { chain_head_.reset(); }
+
  private:
+  bool caching_chain_head_ = false;
+  std::optional<ChainHead> chain_head_;
   bool deferring_ = false;
   std::vector<std::pair<std::string, std::vector<SqlValue>>> deferred_;
   std::size_t ran_ = 0;  // deferred_[0, ran_) have run in this transaction

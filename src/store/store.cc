@@ -126,6 +126,8 @@ class GroupCommitStore final : public Store {
         readers_(std::move(reader_factory), kMaxReaders) {
     // New records' FTS5 rows wait for the end of the group (SqlConn::exec_at_commit).
     write_conn_->set_deferring(backend == SqlBackend::kSqlite);
+    // Appends after a group's first know the chain head (SqlConn::cached_chain_head).
+    write_conn_->set_caching_chain_head(true);
     writer_ = std::thread([this] { writer_loop(); });
   }
   ~GroupCommitStore() override { close(); }
@@ -201,6 +203,7 @@ class GroupCommitStore final : public Store {
     // tickets: tens of MiB), and FTS5's flush of its pending terms at the savepoint.
     const bool alone = batch.size() == 1;
     c.clear_deferred();
+    c.forget_chain_head();
     for (auto& p : batch) {
       if (!alone) {
         if (auto sp = c.exec("SAVEPOINT cmd"); !sp) {
@@ -215,6 +218,7 @@ class GroupCommitStore final : public Store {
         if (!r) {
           (void)c.exec("ROLLBACK");
           c.clear_deferred();
+          c.forget_chain_head();
           if (stats_) stats_->record_batch(1);
           p.done.set_value(std::move(r));
           return;
@@ -223,6 +227,7 @@ class GroupCommitStore final : public Store {
         if (!r) {
           (void)c.exec("ROLLBACK TO cmd");
           c.rollback_deferred(mark);
+          c.forget_chain_head();
         }
         (void)c.exec("RELEASE cmd");
       }
@@ -234,6 +239,7 @@ class GroupCommitStore final : public Store {
     auto committed = deferred ? c.exec("COMMIT") : Result<std::int64_t>(deferred.error());
     if (!committed) {
       (void)c.exec("ROLLBACK");
+      c.forget_chain_head();
       if (stats_) stats_->db_errors.fetch_add(1);
       spdlog::error("store: commit failed: {}", committed.error().message);
       fail_all(batch, committed.error());

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -60,6 +61,40 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     auto r = store_->read([&](SqlConn& c) { return list_records(c, t, *q); });
     EXPECT_TRUE(r) << r.error().message;
     return r ? *r : json::object{};
+  }
+
+  // Runs `cmds` as one group commit, in order: the writer holds a first command until all
+  // of them are queued behind it. Returns each one's outcome ("ok" or its error message).
+  using Cmd = std::function<Result<bool>(SqlConn&)>;
+  std::vector<std::string> run_in_one_group(const std::vector<Cmd>& cmds) {
+    const std::uint64_t batches_before = stats_.batches.load();
+    const auto n = static_cast<std::int64_t>(cmds.size());
+    std::atomic<bool> holding{false};
+    std::thread holder([&] {
+      auto r = store_->write([&](SqlConn&) -> Result<bool> {
+        holding = true;
+        while (stats_.write_queue.load() < n) std::this_thread::yield();
+        return true;
+      });
+      EXPECT_TRUE(r);
+    });
+    while (!holding) std::this_thread::yield();
+    std::vector<std::thread> threads;
+    std::vector<std::string> outcome(cmds.size());
+    for (std::size_t i = 0; i < cmds.size(); ++i) {
+      threads.emplace_back([&, i] {
+        auto r = store_->write(cmds[i]);
+        outcome[i] = r ? "ok" : r.error().message;
+      });
+      // Queued before the next one starts (the last releases the holder: the writer takes
+      // them at once, and the queue may be empty again before this thread looks).
+      while (static_cast<std::int64_t>(i + 1) < n && stats_.write_queue.load() < static_cast<std::int64_t>(i + 1))
+        std::this_thread::yield();
+    }
+    holder.join();
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(stats_.batches.load() - batches_before, 2u) << "the holder, then the commands together";
+    return outcome;
   }
 
   StoreStats stats_;
@@ -269,50 +304,30 @@ TEST_P(StoreTest, AGroupsNewRecordsAreSearchableAndFailedCommandsLeaveNoTerms) {
     ch.status = std::string(rec.at("status").as_string());
     return update_record(c, t, rec.at("id").as_int64(), rec.at("version").as_int64(), ch, kT0 + 1);
   };
-  const std::uint64_t batches_before = stats_.batches.load();
-  // The writer holds the first command until the four are queued behind it, in order.
-  std::atomic<bool> holding{false};
-  std::thread holder([&] {
-    auto r = store_->write([&](SqlConn&) -> Result<bool> {
-      holding = true;
-      while (stats_.write_queue.load() < 4) std::this_thread::yield();
-      return true;
-    });
-    EXPECT_TRUE(r);
+  auto outcome = run_in_one_group({
+      [&](SqlConn& c) -> Result<bool> {
+        ORDO_TRY(create(c, "Printer on floor 3 jams"));
+        return true;
+      },
+      [&](SqlConn& c) -> Result<bool> {
+        ORDO_TRY(create(c, "Mailbox quota exceeded"));
+        return conflict("refused after the insert");
+      },
+      [&](SqlConn& c) -> Result<bool> {
+        ORDO_ASSIGN(auto found, c.query("SELECT id FROM incidents WHERE title = 'Printer on floor 3 jams'"));
+        if (found.size() != 1) return conflict("the first command's record is not visible");
+        ORDO_ASSIGN(auto printer, find_record(c, t, sql_int(found[0][0])));
+        ORDO_TRY(retitle(c, printer.value(), "Scanner on floor 3 jams"));
+        ORDO_TRY(create(c, "Laptop battery swollen"));
+        return true;
+      },
+      [&](SqlConn& c) -> Result<bool> {
+        ORDO_ASSIGN(auto monitor, create(c, "Monitor flickers"));
+        ORDO_TRY(retitle(c, monitor, "Monitor flickers badly"));
+        return conflict("refused after the update");
+      },
   });
-  while (!holding) std::this_thread::yield();
-  std::vector<std::thread> cmds;
-  std::vector<std::string> outcome(4);
-  auto queue = [&](std::size_t i, std::function<Result<json::object>(SqlConn&)> fn) {
-    cmds.emplace_back([&, i, fn = std::move(fn)] {
-      auto r = store_->write(fn);
-      outcome[i] = r ? "ok" : r.error().message;
-    });
-    // Queued before the next one starts (the last releases the holder: the writer takes the
-    // four at once, and the queue may be empty again before this thread looks).
-    while (i + 1 < 4 && stats_.write_queue.load() < static_cast<std::int64_t>(i + 1)) std::this_thread::yield();
-  };
-  queue(0, [&](SqlConn& c) { return create(c, "Printer on floor 3 jams"); });
-  queue(1, [&](SqlConn& c) -> Result<json::object> {
-    ORDO_TRY(create(c, "Mailbox quota exceeded"));
-    return conflict("refused after the insert");
-  });
-  queue(2, [&](SqlConn& c) -> Result<json::object> {
-    ORDO_ASSIGN(auto found, c.query("SELECT id FROM incidents WHERE title = 'Printer on floor 3 jams'"));
-    if (found.size() != 1) return conflict("the first command's record is not visible");
-    ORDO_ASSIGN(auto printer, find_record(c, t, sql_int(found[0][0])));
-    ORDO_TRY(retitle(c, printer.value(), "Scanner on floor 3 jams"));
-    return create(c, "Laptop battery swollen");
-  });
-  queue(3, [&](SqlConn& c) -> Result<json::object> {
-    ORDO_ASSIGN(auto monitor, create(c, "Monitor flickers"));
-    ORDO_TRY(retitle(c, monitor, "Monitor flickers badly"));
-    return conflict("refused after the update");
-  });
-  holder.join();
-  for (auto& th : cmds) th.join();
   EXPECT_EQ(outcome, (std::vector<std::string>{"ok", "refused after the insert", "ok", "refused after the update"}));
-  EXPECT_EQ(stats_.batches.load() - batches_before, 2u);  // the holder, then the four together
   for (auto [q, n] : std::vector<std::pair<std::string, int>>{
            {"scanner", 1}, {"printer", 0}, {"jams", 1}, {"mailbox", 0}, {"laptop", 1}, {"monitor", 0}}) {
     auto found = list({{"q", q}, {"count", "true"}});
@@ -325,6 +340,45 @@ TEST_P(StoreTest, AGroupsNewRecordsAreSearchableAndFailedCommandsLeaveNoTerms) {
     });
     EXPECT_TRUE(check) << check.error().message;
   }
+}
+
+// The writer remembers the chain head within a transaction (SqlConn::cached_chain_head):
+// commands after the first append without reading it, and one rolled back to its savepoint
+// takes its events with it, so the next appends where it began.
+TEST_P(StoreTest, AGroupsAppendsStayOneChainWhenACommandInItFails) {
+  auto event = [](const char* action) { return NewEvent{kT0, 1, "admin", "incident", 1, action, {}}; };
+  auto outcome = run_in_one_group({
+      [&](SqlConn& c) -> Result<bool> {
+        ORDO_TRY(append_events(c, std::vector<NewEvent>{event("a1"), event("a2")}));
+        return true;
+      },
+      [&](SqlConn& c) -> Result<bool> {
+        ORDO_TRY(append_event(c, event("refused")));
+        return conflict("refused after appending");
+      },
+      [&](SqlConn& c) -> Result<bool> {
+        ORDO_TRY(append_event(c, event("b")));
+        return true;
+      },
+      [&](SqlConn& c) -> Result<bool> {
+        ORDO_TRY(append_event(c, event("c")));
+        return true;
+      },
+  });
+  EXPECT_EQ(outcome, (std::vector<std::string>{"ok", "refused after appending", "ok", "ok"}));
+  insert("after the group", 1);  // a new transaction reads the head again
+  auto rows = store_->read([](SqlConn& c) { return c.query("SELECT seq, action FROM events ORDER BY seq"); });
+  ASSERT_TRUE(rows);
+  std::vector<std::string> actions;
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    EXPECT_EQ(sql_int((*rows)[i][0]), static_cast<std::int64_t>(i + 1));
+    actions.push_back(sql_text((*rows)[i][1]));
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{"a1", "a2", "b", "c", "create"}));
+  auto v = store_->read([](SqlConn& c) { return verify_chain(c); });
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->ok) << v->problem;
+  EXPECT_EQ(v->checked, 5);
 }
 
 TEST_P(StoreTest, FailedCommandRollsBackOnlyItself) {
