@@ -67,6 +67,14 @@ Event to_event(const SqlRow& r) {
                sql_int(r[5]),  sql_text(r[6]), sql_text(r[7]), sql_text(r[8]), sql_text(r[9])};
 }
 
+Result<void> write_chain_head(SqlConn& c, std::int64_t seq, const std::string& hash) {
+  ORDO_TRY(c.exec(
+      "INSERT INTO ordo_meta (key, value) VALUES ('chain_head', ?) "
+      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      {std::to_string(seq) + " " + hash}));
+  return {};
+}
+
 // Both append_events overloads: `data_text(event)` gives an event's data as JSON text (already
 // serialised for bulk writers, serialised here for the app's NewEvents), so neither copies its
 // events into the other's shape first.
@@ -116,15 +124,31 @@ Result<std::int64_t> append_chain(SqlConn& c, std::span<const E> events, DataTex
     for (std::size_t i = 0; i < n; ++i) sql += i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     ORDO_TRY(c.exec(sql, params));
   }
-  ORDO_TRY(c.exec(
-      "INSERT INTO ordo_meta (key, value) VALUES ('chain_head', ?) "
-      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      {std::to_string(seq) + " " + prev}));
-  c.remember_chain_head(seq, std::move(prev));
+  if (c.caching_chain_head())
+    c.remember_chain_head(seq, std::move(prev));  // recorded once, before COMMIT (record_chain_head)
+  else
+    ORDO_TRY(write_chain_head(c, seq, prev));
   return first;
 }
 
 }  // namespace
+
+Result<void> record_chain_head(SqlConn& c) {
+  if (!c.chain_head_unrecorded()) return {};
+  std::int64_t seq = 0;
+  std::string hash;
+  if (const auto& cached = c.cached_chain_head()) {
+    seq = cached->seq;
+    hash = cached->hash;
+  } else {  // a command rolled back after earlier ones appended: the head is what is stored
+    ORDO_ASSIGN(auto head, c.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
+    seq = head.empty() ? 0 : sql_int(head[0][0]);
+    hash = head.empty() ? kGenesisHash : sql_text(head[0][1]);
+  }
+  ORDO_TRY(write_chain_head(c, seq, hash));
+  c.reset_chain_head();
+  return {};
+}
 
 Result<std::int64_t> append_events(SqlConn& c, std::span<const SerializedEvent> events) {
   return append_chain(c, events, [](const SerializedEvent& e) { return e.data; });

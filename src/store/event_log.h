@@ -72,6 +72,10 @@ Result<std::int64_t> append_event(SqlConn& c, const NewEvent& e);  // returns se
 // head update (bulk writers: import, bench data). Returns the seq of the first (0 if none).
 Result<std::int64_t> append_events(SqlConn& c, std::span<const NewEvent> events);
 Result<std::int64_t> append_events(SqlConn& c, std::span<const SerializedEvent> events);
+// When the connection caches the chain head (SqlConn::caching_chain_head: the group
+// commit's writer), appends leave ordo_meta's chain_head to this, which the writer runs
+// once just before COMMIT. A no-op when nothing was appended.
+Result<void> record_chain_head(SqlConn& c);
 Result<std::vector<Event>> events_for(SqlConn& c, const std::string& record_type, std::int64_t record_id);
 
 struct VerifyReport {

@@ -119,26 +119,37 @@ class SqlConn {
 
   // The hash chain's head as this write transaction left it (store/event_log.cc), so that
   // a group's appends after its first skip the head query — and on PostgreSQL the advisory
-  // lock, which the transaction holds already: two round trips per command. Off unless
-  // the group commit turns it on for its writer, which forgets the head at every BEGIN
-  // (another process or node may have appended since) and after a command rolled back to
-  // its savepoint (its events, and on PostgreSQL the lock it took, are gone).
+  // lock, which the transaction holds already — and the head is recorded in ordo_meta once
+  // per transaction (record_chain_head, before COMMIT) instead of once per command: three
+  // round trips per command. Off unless the group commit turns it on for its writer, which
+  // starts over at every BEGIN and ROLLBACK (another process or node may append in between)
+  // and forgets the head after a command rolled back to its savepoint (its events, and on
+  // PostgreSQL the lock it took, are gone; the head is read again when needed).
   struct ChainHead {
     std::int64_t seq = 0;
     std::string hash;
   };
   void set_caching_chain_head(bool on) {
     caching_chain_head_ = on;
-    chain_head_.reset();
+    reset_chain_head();
   }
+  bool caching_chain_head() const { return caching_chain_head_; }
   const std::optional<ChainHead>& cached_chain_head() const { return chain_head_; }
+  // After an append while caching: the new head, to be recorded before COMMIT.
   void remember_chain_head(std::int64_t seq, std::string hash) {
-    if (caching_chain_head_) chain_head_ = ChainHead{seq, std::move(hash)};
+    chain_head_ = ChainHead{seq, std::move(hash)};
+    chain_head_unrecorded_ = true;
   }
   void forget_chain_head() { chain_head_.reset(); }
+  bool chain_head_unrecorded() const { return chain_head_unrecorded_; }
+  void reset_chain_head() {
+    chain_head_.reset();
+    chain_head_unrecorded_ = false;
+  }
 
  private:
   bool caching_chain_head_ = false;
+  bool chain_head_unrecorded_ = false;
   std::optional<ChainHead> chain_head_;
   bool deferring_ = false;
   std::vector<std::pair<std::string, std::vector<SqlValue>>> deferred_;

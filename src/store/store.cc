@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "store/event_log.h"
 #include "store/postgres/pg_conn.h"
 #include "store/sqlite/sqlite_conn.h"
 
@@ -203,7 +204,7 @@ class GroupCommitStore final : public Store {
     // tickets: tens of MiB), and FTS5's flush of its pending terms at the savepoint.
     const bool alone = batch.size() == 1;
     c.clear_deferred();
-    c.forget_chain_head();
+    c.reset_chain_head();
     for (auto& p : batch) {
       if (!alone) {
         if (auto sp = c.exec("SAVEPOINT cmd"); !sp) {
@@ -218,7 +219,7 @@ class GroupCommitStore final : public Store {
         if (!r) {
           (void)c.exec("ROLLBACK");
           c.clear_deferred();
-          c.forget_chain_head();
+          c.reset_chain_head();
           if (stats_) stats_->record_batch(1);
           p.done.set_value(std::move(r));
           return;
@@ -233,13 +234,15 @@ class GroupCommitStore final : public Store {
       }
       results.push_back(std::move(r));
     }
-    // What the commands deferred, outside their savepoints; if it fails, nothing commits.
+    // What the commands deferred, outside their savepoints, and the chain head their events
+    // left (event_log.h, record_chain_head); if either fails, nothing commits.
     auto deferred = c.run_deferred();
     c.clear_deferred();
+    if (deferred) deferred = record_chain_head(c);
     auto committed = deferred ? c.exec("COMMIT") : Result<std::int64_t>(deferred.error());
     if (!committed) {
       (void)c.exec("ROLLBACK");
-      c.forget_chain_head();
+      c.reset_chain_head();
       if (stats_) stats_->db_errors.fetch_add(1);
       spdlog::error("store: commit failed: {}", committed.error().message);
       fail_all(batch, committed.error());

@@ -343,8 +343,9 @@ TEST_P(StoreTest, AGroupsNewRecordsAreSearchableAndFailedCommandsLeaveNoTerms) {
 }
 
 // The writer remembers the chain head within a transaction (SqlConn::cached_chain_head):
-// commands after the first append without reading it, and one rolled back to its savepoint
-// takes its events with it, so the next appends where it began.
+// commands after the first append without reading it, one rolled back to its savepoint
+// takes its events with it, so the next appends where it began, and the head is recorded
+// once before COMMIT — read back when the last command to append was rolled back.
 TEST_P(StoreTest, AGroupsAppendsStayOneChainWhenACommandInItFails) {
   auto event = [](const char* action) { return NewEvent{kT0, 1, "admin", "incident", 1, action, {}}; };
   auto outcome = run_in_one_group({
@@ -366,7 +367,27 @@ TEST_P(StoreTest, AGroupsAppendsStayOneChainWhenACommandInItFails) {
       },
   });
   EXPECT_EQ(outcome, (std::vector<std::string>{"ok", "refused after appending", "ok", "ok"}));
-  insert("after the group", 1);  // a new transaction reads the head again
+  auto verified = [&](std::int64_t events) {
+    auto v = store_->read([](SqlConn& c) { return verify_chain(c); });
+    ASSERT_TRUE(v);
+    EXPECT_TRUE(v->ok) << v->problem;  // includes ordo_meta's chain_head, recorded before COMMIT
+    EXPECT_EQ(v->checked, events);
+  };
+  verified(4);
+  // The group's last command fails after appending: the head recorded is read back.
+  outcome = run_in_one_group({
+      [&](SqlConn& c) -> Result<bool> {
+        ORDO_TRY(append_event(c, event("d")));
+        return true;
+      },
+      [&](SqlConn& c) -> Result<bool> {
+        ORDO_TRY(append_event(c, event("refused too")));
+        return conflict("refused after appending");
+      },
+  });
+  EXPECT_EQ(outcome, (std::vector<std::string>{"ok", "refused after appending"}));
+  verified(5);
+  insert("after the groups", 1);  // a new transaction reads the head again
   auto rows = store_->read([](SqlConn& c) { return c.query("SELECT seq, action FROM events ORDER BY seq"); });
   ASSERT_TRUE(rows);
   std::vector<std::string> actions;
@@ -374,11 +395,8 @@ TEST_P(StoreTest, AGroupsAppendsStayOneChainWhenACommandInItFails) {
     EXPECT_EQ(sql_int((*rows)[i][0]), static_cast<std::int64_t>(i + 1));
     actions.push_back(sql_text((*rows)[i][1]));
   }
-  EXPECT_EQ(actions, (std::vector<std::string>{"a1", "a2", "b", "c", "create"}));
-  auto v = store_->read([](SqlConn& c) { return verify_chain(c); });
-  ASSERT_TRUE(v);
-  EXPECT_TRUE(v->ok) << v->problem;
-  EXPECT_EQ(v->checked, 5);
+  EXPECT_EQ(actions, (std::vector<std::string>{"a1", "a2", "b", "c", "d", "create"}));
+  verified(6);
 }
 
 TEST_P(StoreTest, FailedCommandRollsBackOnlyItself) {
