@@ -95,14 +95,36 @@ Result<bool> exists(SqlConn& c, const Registry& reg, const std::string& target, 
 // References must name existing records; members must belong to their team.
 Result<void> check_refs(SqlConn& c, const Registry& reg, const RecordType& t, const json::object& values,
                         const json::object* only_changed) {
+  // The single references this command sets, all checked in one statement (one each was a
+  // round trip per reference on PostgreSQL, three for a typical create):
+  //   SELECT (SELECT 1 FROM services WHERE id = ?), (SELECT 1 FROM organisations WHERE id = ?)
+  std::vector<bool> ref_found;
+  {
+    std::string sql;
+    std::vector<SqlValue> params;
+    for (const auto& f : t.fields) {
+      const json::value* v = values.if_contains(f.name);
+      if (f.kind != FieldKind::kRef || !v || v->is_null() || (only_changed && !only_changed->contains(f.name))) continue;
+      const RecordType* target = f.ref_target == "user" ? nullptr : reg.by_name(f.ref_target);
+      if (f.ref_target != "user" && !target) return internal_error("reference to unknown type " + f.ref_target);
+      sql += sql.empty() ? "SELECT " : ", ";
+      sql += "(SELECT 1 FROM " + (target ? target->plural : std::string("users")) + " WHERE id = ?)";
+      params.push_back(v->as_int64());
+    }
+    if (!sql.empty()) {
+      ORDO_ASSIGN(auto rows, c.query(sql, params));
+      for (const auto& cell : rows.at(0)) ref_found.push_back(!std::holds_alternative<std::monostate>(cell));
+    }
+  }
+  std::size_t next_ref = 0;  // ref_found is in field order
   std::vector<FieldError> errors;
   for (const auto& f : t.fields) {
     bool changed = !only_changed || only_changed->contains(f.name);
     const json::value* v = values.if_contains(f.name);
     if (!v || v->is_null()) continue;
     if (f.kind == FieldKind::kRef && changed) {
-      ORDO_ASSIGN(bool ok, exists(c, reg, f.ref_target, v->as_int64()));
-      if (!ok) errors.push_back({f.name, "no " + f.ref_target + " with id " + std::to_string(v->as_int64())});
+      if (!ref_found.at(next_ref++))
+        errors.push_back({f.name, "no " + f.ref_target + " with id " + std::to_string(v->as_int64())});
     } else if (f.kind == FieldKind::kRefList && changed) {
       for (const auto& e : v->as_array()) {
         ORDO_ASSIGN(bool ok, exists(c, reg, f.ref_target, e.as_int64()));
