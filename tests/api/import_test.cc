@@ -58,6 +58,20 @@ class ImportTest : public ApiTest {
            R"("timeline":[{"at":"2026-02-27T16:30:00Z","status":"in_progress"}]})";
   }
 
+  // An SLA with these targets on the Email service (for customer Acme, both created on
+  // demand), on office hours Mon–Fri 09:00–17:00 UTC. Returns the agreement's id.
+  std::int64_t office_hours_sla(json::object targets) {
+    std::int64_t svc = service_id();
+    customer_id();
+    json::object hours;
+    for (const char* d : {"mon", "tue", "wed", "thu", "fri"}) hours[d] = json::array{json::array{"09:00", "17:00"}};
+    std::int64_t cal = create("calendars", json::serialize(json::object{{"name", "Office"}, {"timezone", "UTC"}, {"hours", hours}}))
+                           .at("id").as_int64();
+    return create("agreements", json::serialize(json::object{{"name", "Email SLA"}, {"kind", "sla"}, {"service", svc},
+                                                             {"calendar", cal}, {"targets", std::move(targets)}}))
+        .at("id").as_int64();
+  }
+
   const json::object* target(const json::value& sla, std::string_view kind) {
     for (const auto& t : sla.at("targets").as_array())
       if (t.at("kind").as_string() == kind) return &t.as_object();
@@ -72,17 +86,8 @@ class ImportTest : public ApiTest {
 // (5400 s); it is paused Fri 16:50–17:00 and Mon 09:00–09:30 (2400 s); the night and the
 // weekend are outside hours.
 TEST_P(ImportTest, HistoryKeepsItsOriginalTimesAndTheSlaClockReadsIt) {
-  std::int64_t svc = service_id();
-  customer_id();
-  json::object hours;
-  for (const char* d : {"mon", "tue", "wed", "thu", "fri"}) hours[d] = json::array{json::array{"09:00", "17:00"}};
-  std::int64_t cal = create("calendars", json::serialize(json::object{{"name", "Office"}, {"timezone", "UTC"}, {"hours", hours}}))
-                         .at("id").as_int64();
-  std::int64_t agr = create("agreements", json::serialize(json::object{
-                                              {"name", "Email SLA"}, {"kind", "sla"}, {"service", svc}, {"calendar", cal},
-                                              {"targets", json::object{{"P2", {{"response", 1800}, {"resolution", 14400}}},
-                                                                       {"P3", {{"response", 3600}, {"resolution", 28800}}}}}}))
-                         .at("id").as_int64();
+  std::int64_t agr = office_hours_sla(json::object{{"P2", {{"response", 1800}, {"resolution", 14400}}},
+                                                   {"P3", {{"response", 3600}, {"resolution", 28800}}}});
   create("teams", R"({"name":"Service Desk"})");
   clock().set(*parse_rfc3339("2026-03-04T12:00:00Z"));
 
@@ -173,15 +178,8 @@ TEST_P(ImportTest, HistoryKeepsItsOriginalTimesAndTheSlaClockReadsIt) {
 // A batch's histories are chained together (import.cc): every ticket's own history still
 // comes before what its SLA timers announce.
 TEST_P(ImportTest, AnOpenBreachedTicketsHistoryComesBeforeItsAnnouncements) {
-  std::int64_t svc = service_id();
-  customer_id();
-  json::object hours;
-  for (const char* d : {"mon", "tue", "wed", "thu", "fri"}) hours[d] = json::array{json::array{"09:00", "17:00"}};
-  std::int64_t cal = create("calendars", json::serialize(json::object{{"name", "Office"}, {"timezone", "UTC"}, {"hours", hours}}))
-                         .at("id").as_int64();
-  create("agreements", json::serialize(json::object{{"name", "Email SLA"}, {"kind", "sla"}, {"service", svc}, {"calendar", cal},
-                                                    {"targets", json::object{{"P3", {{"response", 3600}, {"resolution", 28800}}},
-                                                                             {"P4", {{"response", 7200}, {"resolution", 28800}}}}}}));
+  office_hours_sla(json::object{{"P3", {{"response", 3600}, {"resolution", 28800}}},
+                                {"P4", {{"response", 7200}, {"resolution", 28800}}}});
   clock().set(*parse_rfc3339("2026-03-04T12:00:00Z"));
   auto open = [](const std::string& number) {
     return R"({"number":")" + number + R"(","title":"Mail slow","service":"Email","customer":"Acme","impact":2,"urgency":2,)"
