@@ -6,7 +6,7 @@
 # bench/wrk/create_incident.lua — or, for get, 3 s of creates at 16 connections first and
 # then bench/wrk/get_incident.lua over them; prints requests/s and the server's user+system
 # CPU (from /proc/PID/stat) per request of the measured run, and that of its busiest thread
-# (the SQLite writer, for writes). Alternate the binaries:
+# (the SQLite writer, for writes), with wrk's p99 latency. Alternate the binaries:
 #
 #   for i in 1 2 3; do bench/op_cpu.sh /tmp/ordo-before get; bench/op_cpu.sh build/ordo get; done
 #
@@ -73,4 +73,5 @@ if [ -n "$PERF" ]; then kill -INT "$PERF"; wait "$PERF" || true; fi
 requests
 HZ=$(getconf CLK_TCK)
 BUSIEST=$(awk 'NR == FNR { a[$1] = $2; next } { d = $2 - a[$1]; if (d > m) m = d } END { print m + 0 }' "$W/t0" "$W/t1")
-echo "$(basename "$BIN") $OP@$C: $N in ${D}s, $((N / D))/s, server CPU $(((t1 - t0) * 1000000 / HZ / N)) µs per request, busiest thread $((BUSIEST * 1000000 / HZ / N)) µs"
+P99=$(grep '^{"requests"' "$W/wrk" | jget p99_ms)
+echo "$(basename "$BIN") $OP@$C: $N in ${D}s, $((N / D))/s, p99 ${P99} ms, server CPU $(((t1 - t0) * 1000000 / HZ / N)) µs per request, busiest thread $((BUSIEST * 1000000 / HZ / N)) µs"
