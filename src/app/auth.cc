@@ -259,13 +259,13 @@ Result<Principal> App::authenticate_bearer(std::string_view token) {
   }));
   if (rows.empty()) return no_auth("invalid API token");
   const SqlRow& r = rows[0];
-  bool expired = !std::holds_alternative<std::monostate>(r[7]) && now >= sql_int(r[7]);
+  std::optional<Instant> expires_at;
+  if (!std::holds_alternative<std::monostate>(r[7])) expires_at = sql_int(r[7]);
+  bool expired = expires_at && now >= *expires_at;
   bool revoked = !std::holds_alternative<std::monostate>(r[8]);
   if (sql_int(r[5]) != 0 || expired || revoked) return no_auth("invalid API token");
   Principal p = principal_from(r, 0);
   p.read_only = sql_int(r[6]) != 0;
-  std::optional<Instant> expires_at;
-  if (!std::holds_alternative<std::monostate>(r[7])) expires_at = sql_int(r[7]);
   impl_->tokens.put(h, p, expires_at, now, generation);
   return p;
 }

@@ -80,16 +80,18 @@ Result<void> check_public_body(const Scope& s, const RecordType& t, const json::
   return {};
 }
 
-Result<bool> user_exists(SqlConn& c, std::int64_t id) {
-  ORDO_ASSIGN(auto rows, c.query("SELECT 1 FROM users WHERE id = ?", {id}));
-  return !rows.empty();
+// The table a reference to `target` points into ("user" is not a record type).
+Result<std::string> ref_table(const Registry& reg, const std::string& target) {
+  if (target == "user") return std::string("users");
+  const RecordType* t = reg.by_name(target);
+  if (!t) return internal_error("reference to unknown type " + target);
+  return t->plural;
 }
 
 Result<bool> exists(SqlConn& c, const Registry& reg, const std::string& target, std::int64_t id) {
-  if (target == "user") return user_exists(c, id);
-  const RecordType* t = reg.by_name(target);
-  if (!t) return internal_error("reference to unknown type " + target);
-  return record_exists(c, *t, id);
+  ORDO_ASSIGN(std::string table, ref_table(reg, target));
+  ORDO_ASSIGN(auto rows, c.query("SELECT 1 FROM " + table + " WHERE id = ?", {id}));
+  return !rows.empty();
 }
 
 // References must name existing records; members must belong to their team.
@@ -105,10 +107,9 @@ Result<void> check_refs(SqlConn& c, const Registry& reg, const RecordType& t, co
     for (const auto& f : t.fields) {
       const json::value* v = values.if_contains(f.name);
       if (f.kind != FieldKind::kRef || !v || v->is_null() || (only_changed && !only_changed->contains(f.name))) continue;
-      const RecordType* target = f.ref_target == "user" ? nullptr : reg.by_name(f.ref_target);
-      if (f.ref_target != "user" && !target) return internal_error("reference to unknown type " + f.ref_target);
+      ORDO_ASSIGN(std::string table, ref_table(reg, f.ref_target));
       sql += sql.empty() ? "SELECT " : ", ";
-      sql += "(SELECT 1 FROM " + (target ? target->plural : std::string("users")) + " WHERE id = ?)";
+      sql += "(SELECT 1 FROM " + table + " WHERE id = ?)";
       params.push_back(v->as_int64());
     }
     if (!sql.empty()) {

@@ -17,9 +17,9 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <memory>
 #include <utility>
 
 namespace spdlog::sinks {

@@ -75,27 +75,32 @@ Result<void> write_chain_head(SqlConn& c, std::int64_t seq, const std::string& h
   return {};
 }
 
+// The last event's seq and hash, or (0, genesis) for an empty log.
+Result<SqlConn::ChainHead> read_chain_head(SqlConn& c) {
+  ORDO_ASSIGN(auto head, c.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
+  if (head.empty()) return SqlConn::ChainHead{0, kGenesisHash};
+  return SqlConn::ChainHead{sql_int(head[0][0]), sql_text(head[0][1])};
+}
+
 // Both append_events overloads: `data_text(event)` gives an event's data as JSON text (already
 // serialised for bulk writers, serialised here for the app's NewEvents), so neither copies its
 // events into the other's shape first.
 template <typename E, typename DataText>
 Result<std::int64_t> append_chain(SqlConn& c, std::span<const E> events, DataText data_text) {
   if (events.empty()) return std::int64_t{0};
-  std::int64_t seq = 0;
-  std::string prev;
+  SqlConn::ChainHead head;
   if (const auto& cached = c.cached_chain_head()) {  // an earlier command of this transaction appended
-    seq = cached->seq;
-    prev = cached->hash;
+    head = *cached;
   } else {
     if (c.backend() == SqlBackend::kPostgres) {
       // One chain across all connections: serialise appenders until commit.
       ORDO_ASSIGN(auto locked, c.query("SELECT pg_advisory_xact_lock(727274)"));
       (void)locked;
     }
-    ORDO_ASSIGN(auto head, c.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
-    seq = head.empty() ? 0 : sql_int(head[0][0]);
-    prev = head.empty() ? kGenesisHash : sql_text(head[0][1]);
+    ORDO_ASSIGN(head, read_chain_head(c));
   }
+  std::int64_t seq = head.seq;
+  std::string prev = std::move(head.hash);
   const std::int64_t first = seq + 1;
   // Bulk writers' many events go 100 rows per INSERT (1,000 parameters). A few events (a
   // command's, one imported ticket's) go one row per INSERT on SQLite: a multi-row INSERT is a
@@ -135,17 +140,13 @@ Result<std::int64_t> append_chain(SqlConn& c, std::span<const E> events, DataTex
 
 Result<void> record_chain_head(SqlConn& c) {
   if (!c.chain_head_unrecorded()) return {};
-  std::int64_t seq = 0;
-  std::string hash;
+  SqlConn::ChainHead head;
   if (const auto& cached = c.cached_chain_head()) {
-    seq = cached->seq;
-    hash = cached->hash;
+    head = *cached;
   } else {  // a command rolled back after earlier ones appended: the head is what is stored
-    ORDO_ASSIGN(auto head, c.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
-    seq = head.empty() ? 0 : sql_int(head[0][0]);
-    hash = head.empty() ? kGenesisHash : sql_text(head[0][1]);
+    ORDO_ASSIGN(head, read_chain_head(c));
   }
-  ORDO_TRY(write_chain_head(c, seq, hash));
+  ORDO_TRY(write_chain_head(c, head.seq, head.hash));
   c.reset_chain_head();
   return {};
 }

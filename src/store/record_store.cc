@@ -44,23 +44,20 @@ FtsInsert make_fts_insert(const RecordType& t) {
   return out;
 }
 
-const FtsInsert& fts_insert(const RecordType& t) {
-  static thread_local std::deque<std::pair<const RecordType*, FtsInsert>> cache;  // stable references
-  for (const auto& [p, f] : cache)
-    if (p == &t) return f;
-  cache.emplace_back(&t, make_fts_insert(t));
+// A value per record type and thread, built by `build` on first use. Each caller passes its
+// own lambda, so each has its own cache.
+template <typename Build>
+const auto& cached_per_type(const RecordType& t, Build build) {
+  using Value = decltype(build(t));
+  static thread_local std::deque<std::pair<const RecordType*, Value>> cache;  // stable references
+  for (const auto& [p, v] : cache)
+    if (p == &t) return v;
+  cache.emplace_back(&t, build(t));
   return cache.back().second;
 }
 
-// A string per record type and thread, built by `build` on first use. Each caller passes its
-// own lambda, so each has its own cache.
-template <typename Build>
-const std::string& cached_per_type(const RecordType& t, Build build) {
-  static thread_local std::deque<std::pair<const RecordType*, std::string>> cache;  // stable references
-  for (const auto& [p, s] : cache)
-    if (p == &t) return s;
-  cache.emplace_back(&t, build(t));
-  return cache.back().second;
+const FtsInsert& fts_insert(const RecordType& t) {
+  return cached_per_type(t, [](const RecordType& r) { return make_fts_insert(r); });
 }
 
 const std::string& cached_select(const RecordType& t) {
